@@ -1,0 +1,128 @@
+// ICMP echo requests and replies inside the tunnel (see inner_packets.hpp).
+#include "inner_packets.hpp"
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+
+namespace wg::conformance {
+namespace {
+
+constexpr std::size_t kIpv4HeaderSize = 20;
+constexpr std::size_t kIpv6HeaderSize = 40;
+constexpr std::size_t kIcmpHeaderSize = 8;
+constexpr std::uint8_t kProtocolIcmp = 1;      // IANA protocol numbers
+constexpr std::uint8_t kProtocolIcmpv6 = 58;
+constexpr std::uint8_t kIcmpEchoRequest = 8, kIcmpEchoReply = 0;          // RFC 792
+constexpr std::uint8_t kIcmpv6EchoRequest = 128, kIcmpv6EchoReply = 129;  // RFC 4443
+constexpr std::uint8_t kDefaultTtl = 64;
+
+std::uint32_t sum_words(ByteView data, std::uint32_t sum) {
+    for (std::size_t i = 0; i + 1 < data.size(); i += 2) sum += std::uint32_t{data[i]} << 8 | data[i + 1];
+    if (data.size() % 2) sum += std::uint32_t{data.back()} << 8;
+    return sum;
+}
+
+/// RFC 8200 §8.1: ICMPv6's checksum covers a pseudo-header of both addresses,
+/// the upper-layer length and the next-header value.
+std::uint32_t ipv6_pseudo_header_sum(const TunnelAddress& source, const TunnelAddress& destination,
+                                     std::size_t length) {
+    std::uint32_t sum = sum_words(source.view(), 0);
+    sum = sum_words(destination.view(), sum);
+    return sum + static_cast<std::uint32_t>(length) + kProtocolIcmpv6;
+}
+
+}  // namespace
+
+std::optional<TunnelAddress> TunnelAddress::parse(const std::string& text) {
+    TunnelAddress a;
+    if (inet_pton(AF_INET, text.c_str(), a.bytes.data()) == 1) {
+        a.family = AF_INET;
+        return a;
+    }
+    if (inet_pton(AF_INET6, text.c_str(), a.bytes.data()) == 1) {
+        a.family = AF_INET6;
+        return a;
+    }
+    return std::nullopt;
+}
+
+std::size_t TunnelAddress::size() const { return family == AF_INET ? 4 : 16; }
+
+std::string TunnelAddress::to_string() const {
+    char text[INET6_ADDRSTRLEN] = "?";
+    inet_ntop(family, bytes.data(), text, sizeof text);
+    return text;
+}
+
+std::uint16_t internet_checksum(ByteView data, std::uint32_t sum) {
+    sum = sum_words(data, sum);
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    return static_cast<std::uint16_t>(~sum);
+}
+
+Bytes make_echo_request(const TunnelAddress& source, const TunnelAddress& destination, EchoId id, ByteView payload) {
+    const bool v4 = source.family == AF_INET;
+    const std::size_t ip_header = v4 ? kIpv4HeaderSize : kIpv6HeaderSize;
+    const std::size_t icmp_length = kIcmpHeaderSize + payload.size();
+    Bytes packet(ip_header + icmp_length, 0);
+    std::uint8_t* ip = packet.data();
+    if (v4) {
+        ip[0] = 0x45;  // version 4, header of 5 words
+        ip[2] = static_cast<std::uint8_t>(packet.size() >> 8);
+        ip[3] = static_cast<std::uint8_t>(packet.size());
+        ip[8] = kDefaultTtl;
+        ip[9] = kProtocolIcmp;
+        std::copy_n(source.bytes.begin(), 4, ip + 12);
+        std::copy_n(destination.bytes.begin(), 4, ip + 16);
+        const std::uint16_t header_sum = internet_checksum({ip, kIpv4HeaderSize});
+        ip[10] = static_cast<std::uint8_t>(header_sum >> 8);
+        ip[11] = static_cast<std::uint8_t>(header_sum);
+    } else {
+        ip[0] = 0x60;  // version 6
+        ip[4] = static_cast<std::uint8_t>(icmp_length >> 8);
+        ip[5] = static_cast<std::uint8_t>(icmp_length);
+        ip[6] = kProtocolIcmpv6;
+        ip[7] = kDefaultTtl;
+        std::copy_n(source.bytes.begin(), 16, ip + 8);
+        std::copy_n(destination.bytes.begin(), 16, ip + 24);
+    }
+    std::uint8_t* icmp = ip + ip_header;
+    icmp[0] = v4 ? kIcmpEchoRequest : kIcmpv6EchoRequest;
+    icmp[4] = static_cast<std::uint8_t>(id.identifier >> 8);
+    icmp[5] = static_cast<std::uint8_t>(id.identifier);
+    icmp[6] = static_cast<std::uint8_t>(id.sequence >> 8);
+    icmp[7] = static_cast<std::uint8_t>(id.sequence);
+    std::copy(payload.begin(), payload.end(), icmp + kIcmpHeaderSize);
+    const std::uint32_t start = v4 ? 0 : ipv6_pseudo_header_sum(source, destination, icmp_length);
+    const std::uint16_t sum = internet_checksum({icmp, icmp_length}, start);
+    icmp[2] = static_cast<std::uint8_t>(sum >> 8);
+    icmp[3] = static_cast<std::uint8_t>(sum);
+    return packet;
+}
+
+bool is_echo_reply(ByteView packet, const TunnelAddress& source, const TunnelAddress& destination, EchoId id,
+                   ByteView payload) {
+    const bool v4 = source.family == AF_INET;
+    const std::size_t ip_header = v4 ? kIpv4HeaderSize : kIpv6HeaderSize;
+    if (packet.size() != ip_header + kIcmpHeaderSize + payload.size()) return false;
+    if (v4) {
+        if (packet[0] != 0x45 || packet[9] != kProtocolIcmp) return false;
+        if (!std::equal(destination.bytes.begin(), destination.bytes.begin() + 4, packet.begin() + 12)) return false;
+        if (!std::equal(source.bytes.begin(), source.bytes.begin() + 4, packet.begin() + 16)) return false;
+    } else {
+        if ((packet[0] >> 4) != 6 || packet[6] != kProtocolIcmpv6) return false;
+        if (!std::equal(destination.bytes.begin(), destination.bytes.end(), packet.begin() + 8)) return false;
+        if (!std::equal(source.bytes.begin(), source.bytes.end(), packet.begin() + 24)) return false;
+    }
+    const ByteView icmp = packet.subspan(ip_header);
+    if (icmp[0] != (v4 ? kIcmpEchoReply : kIcmpv6EchoReply) || icmp[1] != 0) return false;
+    const std::uint32_t start = v4 ? 0 : ipv6_pseudo_header_sum(destination, source, icmp.size());
+    if (internet_checksum(icmp, start) != 0) return false;  // a correct checksum sums to zero
+    if ((std::uint16_t{icmp[4]} << 8 | icmp[5]) != id.identifier) return false;
+    if ((std::uint16_t{icmp[6]} << 8 | icmp[7]) != id.sequence) return false;
+    return std::equal(payload.begin(), payload.end(), icmp.begin() + kIcmpHeaderSize);
+}
+
+}  // namespace wg::conformance

@@ -1,0 +1,47 @@
+// The packets wgconform sends *inside* the tunnel. The harness sees a target
+// only from outside, so it learns whether the target accepted and delivered
+// a transport packet by asking its IP stack a question only delivery can
+// answer: an ICMP echo request to the target's tunnel address (RFC 792 for
+// IPv4, RFC 4443 for IPv6) comes back as an echo reply, through the tunnel,
+// only if the inner packet reached the target's interface.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+
+#include "common/bytes.hpp"
+
+namespace wg::conformance {
+
+/// An inner (tunnel) IPv4 or IPv6 address.
+struct TunnelAddress {
+    int family = 0;  ///< AF_INET or AF_INET6
+    std::array<std::uint8_t, 16> bytes{};
+
+    static std::optional<TunnelAddress> parse(const std::string& text);
+    std::size_t size() const;  ///< 4 or 16
+    ByteView view() const { return {bytes.data(), size()}; }
+    std::string to_string() const;
+    bool operator==(const TunnelAddress&) const = default;
+};
+
+/// Identifies one echo exchange.
+struct EchoId {
+    std::uint16_t identifier = 0;
+    std::uint16_t sequence = 0;
+};
+
+/// A whole IP packet carrying an echo request from `source` to `destination`
+/// (both of one family) with `payload` as its data.
+Bytes make_echo_request(const TunnelAddress& source, const TunnelAddress& destination, EchoId id, ByteView payload);
+
+/// True when `packet` is the echo reply to make_echo_request(source,
+/// destination, id, payload): from `destination` to `source`, same id and data.
+bool is_echo_reply(ByteView packet, const TunnelAddress& source, const TunnelAddress& destination, EchoId id,
+                   ByteView payload);
+
+/// The Internet checksum (RFC 1071) over `data`, starting from `sum`.
+std::uint16_t internet_checksum(ByteView data, std::uint32_t sum = 0);
+
+}  // namespace wg::conformance

@@ -1,0 +1,120 @@
+// Bad input, in bulk: 100,000 random and mutated datagrams thrown at every
+// consumer of untrusted bytes. Nothing may crash (the sanitizer build runs
+// this too), and nothing may be accepted. Each mutation is kept only if it
+// changed the message; a quarter of the handshake mutations get a freshly
+// computed mac1, as an attacker who knows our public key would do, so the
+// deep checks (decryption, static key, timestamp) are exercised, not only mac1.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "cookie/macs.hpp"
+#include "oracle_case.hpp"
+#include "transport/data_message.hpp"
+
+using namespace wg;
+namespace L = handshake::layout;
+
+namespace {
+
+constexpr int kMessages = 100'000;
+
+struct Targets {
+    explicit Targets(const vectors::Record& r) : c(r) {
+        std::array<std::uint8_t, L::Initiation::size> sent{};
+        initiator.emplace(*handshake::InitiatorHandshake::create_initiation(c.initiator, c.responder_as_seen_by_initiator,
+                                                                            c.initiation_params, sent));
+        // The responder has already accepted this initiation (§5.1): replays must fail.
+        c.directory.latest = c.initiation_params.timestamp;
+        auto consumed = handshake::consume_initiation(r.bytes("initiation"), c.responder,
+                                                      test::OnePeerDirectory(handshake::RemotePeer::make(c.initiator.public_key, c.psk)));
+        REQUIRE(consumed.ok());
+        std::array<std::uint8_t, L::Response::size> response{};
+        keys.emplace(*handshake::create_response(consumed.value(), c.response_params, response));
+    }
+
+    /// True if any consumer accepts `m` as genuine.
+    bool accepts(ByteView m) {
+        if (handshake::consume_initiation(m, c.responder, c.directory).ok()) return true;
+        // A change confined to mac2 is invisible when mac2 is not required
+        // (not under load, §5.4.7); the caller never mutates a response's mac2.
+        if (initiator->consume_response(m, c.initiator, c.responder_as_seen_by_initiator).ok()) return true;
+        if (cookie::consume_cookie_reply(m, initiator->sender_index(), c.responder_as_seen_by_initiator.cookie_key,
+                                         initiator->sent_mac1()).ok()) {
+            return true;
+        }
+        // Transport data is judged the way a receiver finds its key: by index.
+        auto header = transport::read_data_header(m);
+        if (header && header.value().receiver_index == keys->local_index) {
+            Bytes out(m.size());
+            if (transport::open_data_message(keys->receiving, m, out).ok()) return true;
+        }
+        return false;
+    }
+
+    test::OracleCase c;
+    std::optional<handshake::InitiatorHandshake> initiator;
+    std::optional<handshake::TransportKeys> keys;
+};
+
+}  // namespace
+
+TEST_CASE("100,000 random and mutated messages are all refused, none crashes", "[handshake][bad-input][fuzz]") {
+    const auto records = test::oracle_records();
+    const auto& r = records.front();
+    Targets targets(r);
+
+    // Genuine messages to mutate: each of the four types.
+    const Bytes initiation = r.bytes("initiation");
+    const Bytes response = r.bytes("response");
+    const Bytes cookie_reply = r.bytes("cookie_reply");
+    std::array<std::uint8_t, 1500> data_buffer{};
+    const Bytes inner = r.bytes("transport_plaintext");
+    const std::size_t data_length = transport::seal_data_message(
+        targets.keys->sending, targets.keys->local_index, 7, inner, transport::padded_length(inner.size(), 1420), data_buffer);
+    const Bytes data(data_buffer.begin(), data_buffer.begin() + static_cast<std::ptrdiff_t>(data_length));
+    // Sanity: the unmutated response, cookie reply and data are accepted.
+    REQUIRE(targets.accepts(response));
+    REQUIRE(targets.accepts(cookie_reply));
+    REQUIRE(targets.accepts(data));
+    // ...and the unmutated initiation is not: its timestamp is already recorded.
+    REQUIRE_FALSE(targets.accepts(initiation));
+
+    std::mt19937_64 rng(20171102);  // fixed seed: a failure can be replayed
+    auto random_below = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+    const std::array<const Bytes*, 4> genuine{&initiation, &response, &cookie_reply, &data};
+    int accepted = 0;
+    for (int i = 0; i < kMessages; ++i) {
+        Bytes m;
+        const std::size_t kind = random_below(5);
+        if (kind == 4) {
+            // Pure noise, often with a plausible type word and length.
+            m.resize(random_below(4) == 0 ? L::Initiation::size : random_below(300));
+            for (auto& b : m) b = static_cast<std::uint8_t>(rng());
+            if (m.size() >= 4 && random_below(2) == 0) handshake::write_type(m.data(), static_cast<handshake::MessageType>(1 + random_below(4)));
+        } else {
+            m = *genuine[kind];
+            const std::size_t limit = kind == 1 ? L::Response::mac2 : m.size();  // see accepts()
+            switch (random_below(4)) {
+                case 0: m.resize(random_below(m.size())); break;                             // truncate
+                case 1: m.resize(m.size() + 1 + random_below(64), static_cast<std::uint8_t>(rng())); break;  // extend
+                default: {
+                    const std::size_t flips = 1 + random_below(4);
+                    for (std::size_t f = 0; f < flips; ++f) m[random_below(limit)] ^= static_cast<std::uint8_t>(1 + random_below(255));
+                }
+            }
+            if (m == *genuine[kind]) continue;
+            const bool handshake_message = kind <= 1 && m.size() == genuine[kind]->size();
+            if (handshake_message && random_below(4) == 0) {
+                const auto& receiver = kind == 0 ? targets.c.responder.public_key : targets.c.initiator.public_key;
+                cookie::write_mac1(m, cookie::mac1_key(receiver));
+                if (kind == 1 && m == response) continue;  // the flips were all in mac1 and got undone
+            }
+        }
+        if (targets.accepts(m)) {
+            ++accepted;
+            UNSCOPED_INFO("accepted: " << to_hex(m));
+        }
+    }
+    CHECK(accepted == 0);
+}
