@@ -26,8 +26,8 @@ struct Targets {
                                                                             c.initiation_params, sent));
         // The responder has already accepted this initiation (§5.1): replays must fail.
         c.directory.latest = c.initiation_params.timestamp;
-        auto consumed = handshake::consume_initiation(r.bytes("initiation"), c.responder,
-                                                      test::OnePeerDirectory(handshake::RemotePeer::make(c.initiator.public_key, c.psk)));
+        const test::OnePeerDirectory fresh_directory(handshake::RemotePeer::make(c.initiator.public_key, c.psk));
+        auto consumed = handshake::consume_initiation(r.bytes("initiation"), c.responder, fresh_directory);
         REQUIRE(consumed.ok());
         std::array<std::uint8_t, L::Response::size> response{};
         keys.emplace(*handshake::create_response(consumed.value(), c.response_params, response));
@@ -36,8 +36,12 @@ struct Targets {
     /// True if any consumer accepts `m` as genuine.
     bool accepts(ByteView m) {
         if (handshake::consume_initiation(m, c.responder, c.directory).ok()) return true;
-        // A change confined to mac2 is invisible when mac2 is not required
-        // (not under load, §5.4.7); the caller never mutates a response's mac2.
+        // Two fields of a response are not protected by the handshake, so the
+        // caller never mutates them: mac2 (checked only under load, §5.4.7),
+        // and the responder's sender index, which is outside the Noise
+        // transcript: whoever knows our public key can rewrite it and mac1,
+        // gaining nothing (the keys are unchanged; data to a wrong index is
+        // simply dropped by the responder).
         if (initiator->consume_response(m, c.initiator, c.responder_as_seen_by_initiator).ok()) return true;
         if (cookie::consume_cookie_reply(m, initiator->sender_index(), c.responder_as_seen_by_initiator.cookie_key,
                                          initiator->sent_mac1()).ok()) {
@@ -70,8 +74,9 @@ TEST_CASE("100,000 random and mutated messages are all refused, none crashes", "
     const Bytes cookie_reply = r.bytes("cookie_reply");
     std::array<std::uint8_t, 1500> data_buffer{};
     const Bytes inner = r.bytes("transport_plaintext");
+    // Data as the initiator sends it: sealed with the key the responder receives with.
     const std::size_t data_length = transport::seal_data_message(
-        targets.keys->sending, targets.keys->local_index, 7, inner, transport::padded_length(inner.size(), 1420), data_buffer);
+        targets.keys->receiving, targets.keys->local_index, 7, inner, transport::padded_length(inner.size(), 1420), data_buffer);
     const Bytes data(data_buffer.begin(), data_buffer.begin() + static_cast<std::ptrdiff_t>(data_length));
     // Sanity: the unmutated response, cookie reply and data are accepted.
     REQUIRE(targets.accepts(response));
@@ -84,7 +89,8 @@ TEST_CASE("100,000 random and mutated messages are all refused, none crashes", "
     auto random_below = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
     const std::array<const Bytes*, 4> genuine{&initiation, &response, &cookie_reply, &data};
     int accepted = 0;
-    for (int i = 0; i < kMessages; ++i) {
+    int tested = 0;
+    while (tested < kMessages) {
         Bytes m;
         const std::size_t kind = random_below(5);
         if (kind == 4) {
@@ -94,13 +100,18 @@ TEST_CASE("100,000 random and mutated messages are all refused, none crashes", "
             if (m.size() >= 4 && random_below(2) == 0) handshake::write_type(m.data(), static_cast<handshake::MessageType>(1 + random_below(4)));
         } else {
             m = *genuine[kind];
-            const std::size_t limit = kind == 1 ? L::Response::mac2 : m.size();  // see accepts()
+            // For a response, positions skip the sender index and mac2 (see accepts()).
+            auto position = [&]() -> std::size_t {
+                if (kind != 1) return random_below(m.size());
+                const std::size_t p = random_below(L::Response::mac2 - 4);
+                return p < L::Response::sender ? p : p + 4;
+            };
             switch (random_below(4)) {
                 case 0: m.resize(random_below(m.size())); break;                             // truncate
                 case 1: m.resize(m.size() + 1 + random_below(64), static_cast<std::uint8_t>(rng())); break;  // extend
                 default: {
                     const std::size_t flips = 1 + random_below(4);
-                    for (std::size_t f = 0; f < flips; ++f) m[random_below(limit)] ^= static_cast<std::uint8_t>(1 + random_below(255));
+                    for (std::size_t f = 0; f < flips; ++f) m[position()] ^= static_cast<std::uint8_t>(1 + random_below(255));
                 }
             }
             if (m == *genuine[kind]) continue;
@@ -111,10 +122,12 @@ TEST_CASE("100,000 random and mutated messages are all refused, none crashes", "
                 if (kind == 1 && m == response) continue;  // the flips were all in mac1 and got undone
             }
         }
+        ++tested;
         if (targets.accepts(m)) {
             ++accepted;
             UNSCOPED_INFO("accepted: " << to_hex(m));
         }
     }
+    CHECK(tested == kMessages);
     CHECK(accepted == 0);
 }

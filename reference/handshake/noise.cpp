@@ -29,10 +29,12 @@ constexpr ByteView kEmpty{};
 /// (T_send_i = T_recv_r, T_recv_i = T_send_r) := KDF2(C_i = C_r, ε)   (§5.4.5)
 TransportKeys derive_transport_keys(const NoiseState& state, bool we_initiated, std::uint32_t local_index,
                                     std::uint32_t remote_index) {
+    // [transport-keys]
     auto [initiator_send, responder_send] = crypto::kdf<2>(state.chaining_key.view(), kEmpty);
     TransportKeys keys;
     keys.sending = we_initiated ? initiator_send : responder_send;
     keys.receiving = we_initiated ? responder_send : initiator_send;
+    // [transport-keys]
     keys.local_index = local_index;
     keys.remote_index = remote_index;
     keys.we_initiated = we_initiated;
@@ -101,6 +103,7 @@ std::optional<InitiatorHandshake> InitiatorHandshake::create_initiation(
     hs.state_ = NoiseState::initial(peer.public_key);
     NoiseState& s = hs.state_;
 
+    // [initiator-first-message]
     // -> e: msg.ephemeral := E_i^pub; C_i := KDF1(C_i, E_i^pub); H_i := HASH(H_i || msg.ephemeral)
     const PublicKey ephemeral_public = crypto::public_key_of(params.ephemeral_private);
     std::copy(ephemeral_public.begin(), ephemeral_public.end(), out.data() + L::ephemeral);
@@ -131,6 +134,7 @@ std::optional<InitiatorHandshake> InitiatorHandshake::create_initiation(
     cookie::write_mac1(out, peer.mac1_key);
     cookie::write_mac2(out, params.cookie);
     hs.sent_mac1_ = cookie::mac1_of(out);
+    // [initiator-first-message]
     return hs;
 }
 
@@ -147,6 +151,7 @@ Result<ConsumedInitiation, RejectReason> consume_initiation(ByteView msg, const 
     // C_r := HASH(Construction); H_r := HASH(HASH(C_r || Identifier) || S_r^pub)
     s = NoiseState::initial(self.public_key);
 
+    // [responder-consume-first-message]
     // -> e: C_r := KDF1(C_r, msg.ephemeral); H_r := HASH(H_r || msg.ephemeral)
     result.initiator_ephemeral = read_key(msg, L::ephemeral);
     s.mix_chain(crypto::view(result.initiator_ephemeral));
@@ -183,6 +188,7 @@ Result<ConsumedInitiation, RejectReason> consume_initiation(ByteView msg, const 
     // §5.1: an initiation is accepted only with a timestamp newer than the
     // last accepted from this peer, so a captured initiation cannot be replayed.
     if (!result.timestamp.is_after(known->latest_timestamp)) return RejectReason::timestamp_not_newer;
+    // [responder-consume-first-message]
     return result;
 }
 
@@ -198,6 +204,7 @@ std::optional<TransportKeys> create_response(const ConsumedInitiation& initiatio
     const RemotePeer& initiator = *initiation.initiator;
     NoiseState s = initiation.state;
 
+    // [responder-second-message]
     // <- e: msg.ephemeral := E_r^pub; C_r := KDF1(C_r, E_r^pub); H_r := HASH(H_r || msg.ephemeral)
     const PublicKey ephemeral_public = crypto::public_key_of(params.ephemeral_private);
     std::copy(ephemeral_public.begin(), ephemeral_public.end(), out.data() + L::ephemeral);
@@ -227,6 +234,8 @@ std::optional<TransportKeys> create_response(const ConsumedInitiation& initiatio
     // msg.mac1 := MAC(HASH(Label-Mac1 || S_i^pub), msg_alpha); mac2 as for the initiation
     cookie::write_mac1(out, initiator.mac1_key);
     cookie::write_mac2(out, params.cookie);
+
+    // [responder-second-message]
     return derive_transport_keys(s, /*we_initiated=*/false, params.sender_index, initiation.initiator_index);
 }
 

@@ -134,6 +134,8 @@ public:
 };
 
 /// The responder after consuming an initiation, before answering it.
+/// `initiator` points into the PeerDirectory that was consulted, which must
+/// outlive this value (the Device keeps its peers; tests keep a directory).
 struct ConsumedInitiation {
     NoiseState state;
     const RemotePeer* initiator = nullptr;

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Every test: set-up, then the normal build's whole CTest suite (unit tests,
+# vectors, interop with wireguard-go), the docs (Doxygen, warnings are errors),
+# and the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh
+
+echo "== build (RelWithDebInfo)"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j2
+echo "== tests"
+ctest --test-dir build --output-on-failure -j2
+echo "== docs"
+cmake --build build --target docs
+
+echo "== build (ASan + UBSan)"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWGREF_SANITIZE=ON -DWGREF_BENCHMARKS=OFF -DWGREF_DOCS=OFF >/dev/null
+cmake --build build-asan -j2
+echo "== tests under sanitizers (interop excluded: same code, real peers)"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j2 -LE interop
+echo "test.sh: all tests passed (normal build, docs, and sanitizer build)"
