@@ -1,0 +1,138 @@
+// Paper §5.4.7, "Cookie MACs": the responder's side of the DoS defence, and
+// the initiator's memory of a cookie it was given.
+//
+// The rule, as this file enforces it:
+//   - A handshake message with a bad mac1 gets silence, always.
+//   - Not under load, mac2 is not even looked at: the handshake proceeds.
+//   - Under load, a message without a valid mac2 gets a cookie reply and no
+//     Curve25519 work; with a valid mac2 it is subject to a per-source token
+//     bucket (RateLimiter), and excess is dropped silently.
+// The cookie proves the sender can receive at its source address, so the
+// rate limit cannot be dodged by spoofing addresses.
+//
+// "Under load" is an explicit, documented rule here (LoadMeter), because a
+// sans-I/O core has no queue whose depth it could measure, as the Linux
+// kernel (512 of 4,096 queued) and wireguard-go (128 of 1,024) do.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <unordered_map>
+
+#include "common/time.hpp"
+#include "cookie/macs.hpp"
+#include "crypto/random.hpp"
+
+namespace wg::cookie {
+
+using namespace std::chrono_literals;
+
+/// §5.4.7: "a random secret value changing every 2 minutes".
+inline constexpr Duration kCookieSecretMaxAge = 120s;
+/// §5.4.7: an initiator uses a received cookie for mac2 for 2 minutes. (The
+/// Linux kernel stops 5 s earlier, allowing for the reply's time in flight.)
+inline constexpr Duration kCookieValidity = 120s;
+
+/// The responder's cookie machinery: checks mac1 and mac2 and writes replies.
+class CookieChecker {
+public:
+    /// `mac1_key` and `cookie_key` are derived from our own public key
+    /// (StaticIdentity::mac1_key and ::cookie_key).
+    CookieChecker(const crypto::Hash& mac1_key, const crypto::SymmetricKey& cookie_key)
+        : mac1_key_(mac1_key), cookie_key_(cookie_key) {}
+
+    bool mac1_is_valid(ByteView message) const { return cookie::mac1_is_valid(message, mac1_key_); }
+
+    /// mac2 against the cookie the sender at `source` should hold now. A
+    /// secret older than two minutes makes every mac2 invalid.
+    bool mac2_is_valid(ByteView message, ByteView source, Time now) const;
+
+    /// A cookie reply to `message` (an initiation or response whose sender
+    /// index is `sender_index`) from `source`, with a fresh random nonce.
+    void create_reply(ByteView message, std::uint32_t sender_index, ByteView source, Time now, crypto::Rng& rng,
+                      std::span<std::uint8_t, handshake::layout::CookieReply::size> out);
+
+private:
+    bool secret_is_fresh(Time now) const { return has_secret_ && now - secret_birth_ < kCookieSecretMaxAge; }
+
+    crypto::Hash mac1_key_;
+    crypto::SymmetricKey cookie_key_;
+    crypto::Secret<crypto::kKeySize> secret_;
+    Time secret_birth_{};
+    bool has_secret_ = false;
+};
+
+/// The initiator's side: the last cookie a peer sent us, and its age.
+class ReceivedCookie {
+public:
+    void store(const crypto::Mac& cookie, Time now) {
+        cookie_ = cookie;
+        received_ = now;
+    }
+    /// The cookie to put in mac2, if one younger than kCookieValidity is held.
+    std::optional<crypto::Mac> for_mac2(Time now) const {
+        if (cookie_ && now - received_ < kCookieValidity) return cookie_;
+        return std::nullopt;
+    }
+    void clear() { cookie_.reset(); }
+
+private:
+    std::optional<crypto::Mac> cookie_;
+    Time received_{};
+};
+
+/// A token bucket per source address for handshake messages that carried a
+/// valid mac2 while under load. Numbers from the Linux kernel's
+/// ratelimiter.c: 20 packets per second, bursts of 5; an IPv6 source is
+/// counted by its /64, since one host usually owns a whole /64.
+class RateLimiter {
+public:
+    static constexpr int kPacketsPerSecond = 20;
+    static constexpr int kBurst = 5;
+    static constexpr std::size_t kMaxSources = 16384;  ///< bounded memory; beyond it, new sources are refused
+
+    /// True if a handshake from `source_address` (4 or 16 bytes) may be
+    /// processed at `now`; records it.
+    bool allow(ByteView source_address, Time now);
+    std::size_t tracked_sources() const { return buckets_.size(); }
+
+private:
+    static constexpr Duration kPacketCost = std::chrono::duration_cast<Duration>(1s) / kPacketsPerSecond;
+    static constexpr Duration kBucketSize = kPacketCost * kBurst;
+    struct Bucket {
+        Duration tokens;  ///< credit measured in time: one packet costs kPacketCost
+        Time last;
+    };
+    void forget_idle(Time now);
+
+    std::unordered_map<std::uint64_t, Bucket> buckets_;  ///< keyed by a hash of the address (/64 for IPv6)
+    Time last_cleanup_{};
+};
+
+/// When is a responder "under load"? Our rule, stated once: when at least
+/// `threshold` handshake messages have arrived within one `kLoadWindow`, and
+/// for kLoadLinger after the last time that was so (the kernel's "stays under
+/// load for 1 s"). The default threshold, 128 per 1/8 s, is about 1,000
+/// handshakes a second: roughly what one core can answer (each costs about
+/// 0.3 ms of Curve25519 work), so beyond it a queue would grow.
+class LoadMeter {
+public:
+    static constexpr Duration kLoadWindow = std::chrono::duration_cast<Duration>(1s) / 8;
+    static constexpr Duration kLoadLinger = 1s;
+    static constexpr int kDefaultThreshold = 128;
+
+    explicit LoadMeter(int threshold = kDefaultThreshold) : threshold_(threshold) {}
+
+    /// Records one handshake message arriving at `now`; true if now under load.
+    bool record_handshake(Time now);
+    bool under_load(Time now) const { return loaded_once_ && now - last_loaded_ < kLoadLinger; }
+
+private:
+    int threshold_;
+    Time window_start_{};
+    int in_window_ = 0;
+    Time last_loaded_{};
+    bool loaded_once_ = false;
+};
+
+}  // namespace wg::cookie

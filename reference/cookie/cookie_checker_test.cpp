@@ -1,0 +1,80 @@
+// The responder's cookie machinery (§5.4.7) in isolation: mac2 against the
+// cookie of the sender's address, the two-minute secret, the per-source rate
+// limit and the "under load" rule.
+#include <catch2/catch.hpp>
+
+#include "cookie/cookie_checker.hpp"
+#include "device/simulated_network.hpp"
+#include "crypto/x25519.hpp"
+#include "handshake/noise.hpp"
+
+using namespace wg;
+using namespace std::chrono_literals;
+
+namespace {
+const Bytes kSource{192, 0, 2, 1, 0xca, 0x6c};       // 192.0.2.1:51820
+const Bytes kOtherSource{192, 0, 2, 1, 0xca, 0x6d};  // same address, another port
+}  // namespace
+
+TEST_CASE("A cookie reply's cookie makes mac2 valid, for that source only", "[cookie]") {
+    device::SeededRng rng(1);
+    std::array<std::uint8_t, 32> random{};
+    rng.fill(random);
+    const auto responder = handshake::StaticIdentity::from_private_key(crypto::make_private_key(random));
+    cookie::CookieChecker checker(responder.mac1_key, responder.cookie_key);
+
+    Bytes message(148, 0x42);  // stands for an initiation: only its MACs matter here
+    cookie::write_mac1(message, responder.mac1_key);
+    cookie::write_mac2(message, std::nullopt);
+    CHECK(checker.mac1_is_valid(message));
+    CHECK_FALSE(checker.mac2_is_valid(message, kSource, 0s));  // no cookie, no secret yet
+
+    std::array<std::uint8_t, 64> reply{};
+    checker.create_reply(message, 77, kSource, 1s, rng, reply);
+    const auto remote = handshake::RemotePeer::make(responder.public_key);
+    auto cookie = cookie::consume_cookie_reply(reply, 77, remote.cookie_key, cookie::mac1_of(message));
+    REQUIRE(cookie.ok());
+
+    cookie::write_mac2(message, cookie.value());
+    CHECK(checker.mac2_is_valid(message, kSource, 2s));
+    CHECK_FALSE(checker.mac2_is_valid(message, kOtherSource, 2s));  // a cookie is bound to address and port
+    CHECK_FALSE(checker.mac2_is_valid(message, kSource, 1s + cookie::kCookieSecretMaxAge));  // the secret aged out
+}
+
+TEST_CASE("The initiator forgets a cookie after two minutes", "[cookie]") {
+    cookie::ReceivedCookie jar;
+    CHECK_FALSE(jar.for_mac2(0s));
+    jar.store(crypto::Mac{9}, 10s);
+    CHECK(jar.for_mac2(10s + 119s));
+    CHECK_FALSE(jar.for_mac2(10s + 120s));
+}
+
+TEST_CASE("Rate limiter: bursts of 5, then 20 per second, per source; IPv6 by /64", "[cookie]") {
+    cookie::RateLimiter limiter;
+    const Bytes a{198, 51, 100, 1}, b{198, 51, 100, 2};
+    int allowed = 0;
+    for (int i = 0; i < 10; ++i) allowed += limiter.allow(a, 0s);
+    CHECK(allowed == cookie::RateLimiter::kBurst);
+    CHECK(limiter.allow(b, 0s));  // another source has its own bucket
+    CHECK_FALSE(limiter.allow(a, 10ms));
+    CHECK(limiter.allow(a, 50ms));  // one packet's worth of time (1/20 s) later
+    allowed = 0;
+    for (int ms = 100; ms < 1100; ms += 10) allowed += limiter.allow(a, std::chrono::milliseconds(ms));
+    CHECK(allowed == 20);  // a steady stream gets 20 a second
+
+    Bytes v6a(16, 0x20), v6b(16, 0x20);
+    v6b[15] = 0x99;  // same /64, different host
+    for (int i = 0; i < 5; ++i) REQUIRE(limiter.allow(v6a, 5s));
+    CHECK_FALSE(limiter.allow(v6b, 5s));
+}
+
+TEST_CASE("Under load after a burst of handshakes, and for one second after", "[cookie]") {
+    cookie::LoadMeter meter(4);
+    CHECK_FALSE(meter.record_handshake(0ms));
+    CHECK_FALSE(meter.record_handshake(1ms));
+    CHECK_FALSE(meter.record_handshake(2ms));
+    CHECK(meter.record_handshake(3ms));  // the 4th within 1/8 s
+    CHECK(meter.under_load(900ms));
+    CHECK_FALSE(meter.under_load(1003ms));
+    CHECK_FALSE(meter.record_handshake(2s));  // a lone handshake later: not load
+}

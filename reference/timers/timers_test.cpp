@@ -1,0 +1,80 @@
+// The timer rules of §6, one hook at a time, on a clock we move by hand.
+// (device_test.cpp shows the same rules acting on real sessions.)
+#include <catch2/catch.hpp>
+
+#include "timers/timers.hpp"
+
+using namespace wg;
+using namespace wg::timers;
+using namespace std::chrono_literals;
+
+TEST_CASE("The constants are the paper's", "[timers]") {
+    STATIC_REQUIRE(kRekeyAfterTime == 120s);
+    STATIC_REQUIRE(kRejectAfterTime == 180s);
+    STATIC_REQUIRE(kRekeyAttemptTime == 90s);
+    STATIC_REQUIRE(kRekeyTimeout == 5s);
+    STATIC_REQUIRE(kKeepaliveTimeout == 10s);
+    STATIC_REQUIRE(kMaxTimerHandshakes == 18);
+    STATIC_REQUIRE(kRekeyAfterMessages == (std::uint64_t{1} << 60));
+}
+
+TEST_CASE("Data sent and no reply: a new handshake after KEEPALIVE + REKEY_TIMEOUT", "[timers]") {
+    PeerTimers t;
+    t.data_sent(0s, 0ms);
+    t.data_sent(3s, 0ms);  // later packets do not push the deadline back
+    CHECK_FALSE(t.take_due(14s));
+    CHECK(t.take_due(15s) == Timer::new_handshake);
+    t.data_sent(20s, 0ms);
+    t.any_authenticated_packet_received();  // an answer came: the timer stops
+    CHECK_FALSE(t.take_due(60s));
+}
+
+TEST_CASE("Data received and nothing sent: a keepalive after KEEPALIVE_TIMEOUT", "[timers]") {
+    PeerTimers t;
+    t.data_received(0s);
+    t.data_received(1s);  // more data while waiting: one more keepalive round later
+    CHECK(t.take_due(10s) == Timer::send_keepalive);
+    CHECK(t.take_due(20s) == Timer::send_keepalive);
+    CHECK_FALSE(t.take_due(40s));
+    t.data_received(50s);
+    t.any_authenticated_packet_sent();  // we answered with data: no keepalive needed
+    CHECK_FALSE(t.take_due(70s));
+}
+
+TEST_CASE("Handshake retries stop after REKEY_ATTEMPT_TIME", "[timers]") {
+    PeerTimers t;
+    Time now = 0s;
+    t.handshake_initiated(now, 100ms);
+    int retries = 0;
+    while (true) {
+        const auto due = t.next_deadline();
+        REQUIRE(due);
+        now = *due;
+        REQUIRE(t.take_due(now) == Timer::retransmit_handshake);
+        if (!t.retry_allowed()) break;
+        ++retries;
+        t.handshake_initiated(now, 100ms);
+    }
+    CHECK(retries == kMaxTimerHandshakes);
+    CHECK(now > kRekeyAttemptTime);
+    t.handshake_gave_up(now);
+    CHECK(t.pending(Timer::zero_key_material));
+}
+
+TEST_CASE("Keys are erased 3 x REJECT_AFTER_TIME after the last session", "[timers]") {
+    PeerTimers t;
+    t.session_derived(0s);
+    t.session_derived(100s);  // a newer session moves the deadline
+    CHECK_FALSE(t.take_due(539s));
+    CHECK(t.take_due(640s) == Timer::zero_key_material);
+}
+
+TEST_CASE("Persistent keepalive follows every authenticated packet", "[timers]") {
+    PeerTimers t;
+    t.any_authenticated_packet_traversal(0s);
+    CHECK_FALSE(t.next_deadline());  // off unless configured
+    t.set_persistent_keepalive(25s);
+    t.any_authenticated_packet_traversal(1s);
+    CHECK(t.next_deadline() == Time(26s));
+    CHECK(t.take_due(26s) == Timer::persistent_keepalive);
+}
