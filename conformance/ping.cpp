@@ -24,6 +24,17 @@ constexpr auto kRetrySpacing = std::chrono::milliseconds(50);
 constexpr std::size_t kMtu = 1420;
 constexpr std::size_t kMaxDatagram = 65535;
 
+/// Waits for the next datagram until `deadline` (monotonic ms); nullopt when
+/// time is up, so a silent target costs at most the timeout.
+std::optional<ByteView> next_datagram(io::UdpSocket& socket, std::span<std::uint8_t> buffer, std::uint64_t deadline) {
+    const std::uint64_t now = io::monotonic_ms();
+    if (now >= deadline) return std::nullopt;
+    io::Endpoint from;
+    const auto n = socket.receive(buffer, from, static_cast<int>(deadline - now));
+    if (!n) return std::nullopt;
+    return ByteView{buffer.data(), *n};
+}
+
 std::string hex32(std::uint32_t v) {
     static constexpr char kDigits[] = "0123456789abcdef";
     std::string s = "0x";
@@ -69,12 +80,9 @@ int run_ping(const PingOptions& options, std::ostream& out) {
 
         const std::uint64_t deadline = io::monotonic_ms() + static_cast<std::uint64_t>(options.timeout_ms);
         while (!keys) {
-            const std::uint64_t now = io::monotonic_ms();
-            if (now >= deadline) break;
-            io::Endpoint from;
-            const auto n = socket->receive(buffer, from, static_cast<int>(deadline - now));
-            if (!n) break;
-            const ByteView datagram{buffer.data(), *n};
+            const auto received = next_datagram(*socket, buffer, deadline);
+            if (!received) break;
+            const ByteView datagram = *received;
             const auto type = handshake::classify(datagram);
             if (type == MessageType::cookie_reply) {
                 auto reply = cookie::consume_cookie_reply(datagram, initiator->sender_index(), peer.cookie_key, initiator->sent_mac1());
@@ -120,13 +128,8 @@ int run_ping(const PingOptions& options, std::ostream& out) {
         << ")   [paper 5.4.6]\n";
 
     const std::uint64_t deadline = io::monotonic_ms() + static_cast<std::uint64_t>(options.timeout_ms);
-    while (true) {
-        const std::uint64_t now = io::monotonic_ms();
-        if (now >= deadline) break;
-        io::Endpoint from;
-        const auto n = socket->receive(buffer, from, static_cast<int>(deadline - now));
-        if (!n) break;
-        const ByteView datagram{buffer.data(), *n};
+    while (const auto received = next_datagram(*socket, buffer, deadline)) {
+        const ByteView datagram = *received;
         auto header = transport::read_data_header(datagram);
         if (!header || header.value().receiver_index != keys->local_index) continue;
         std::array<std::uint8_t, kMaxDatagram> plaintext{};

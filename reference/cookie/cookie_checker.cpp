@@ -59,6 +59,7 @@ bool RateLimiter::allow(ByteView source_address, Time now) {
     return true;
 }
 
+// [load-meter]
 bool LoadMeter::record_handshake(Time now) {
     if (now - window_start_ >= kLoadWindow) {
         window_start_ = now;
@@ -70,5 +71,6 @@ bool LoadMeter::record_handshake(Time now) {
     }
     return under_load(now);
 }
+// [load-meter]
 
 }  // namespace wg::cookie

@@ -199,6 +199,7 @@ void Device::receive_datagram(const Endpoint& from, ByteView datagram, Time now,
 
 void Device::receive_handshake(const Endpoint& from, ByteView message, MessageType type, Time now, Outbox& out) {
     if (handshake::check_header(message, type)) return drop(out, DropReason::malformed, now);
+    // [handshake-defences]
     // §5.4.4: mac1 first. Without our public key nobody can make it, so a
     // scanner costs us one BLAKE2s and learns nothing (silence).
     if (!cookie_checker_.mac1_is_valid(message)) return drop(out, DropReason::bad_mac1, now);
@@ -220,6 +221,7 @@ void Device::receive_handshake(const Endpoint& from, ByteView message, MessageTy
         }
         if (!rate_limiter_.allow(from.address_bytes(), now)) return drop(out, DropReason::rate_limited, now);
     }
+    // [handshake-defences]
     if (type == MessageType::initiation) return receive_initiation(from, message, now, out);
     receive_response(from, message, now, out);
 }
@@ -313,6 +315,7 @@ void Device::receive_cookie_reply(ByteView message, Time now, Outbox& out) {
 void Device::receive_data(const Endpoint& from, ByteView message, Time now, Outbox& out) {
     auto header = transport::read_data_header(message);
     if (!header) return drop(out, DropReason::malformed, now);
+    // [receive-data]
     const auto owner = index_table_.find(header.value().receiver_index);
     if (owner == index_table_.end()) return drop(out, DropReason::unknown_index, now);
     Peer& peer = *peers_.at(owner->second);
@@ -363,12 +366,14 @@ void Device::receive_data(const Endpoint& from, ByteView message, Time now, Outb
     // allowed IPs of the peer that sent it".
     if (allowed_ips_.lookup_packet_source(inner) != peer.id) return drop(out, DropReason::allowed_ips, now, peer.id);
     out.to_interface.emplace_back(inner.begin(), inner.end());
+    // [receive-data]
     peer.timers.data_received(now);
 }
 
 // ---- sending: one packet from the interface -----------------------------
 
 void Device::send_packet(ByteView ip_packet, Time now, Outbox& out) {
+    // [send-packet]
     const auto length = transport::inner_packet_length(ip_packet);
     if (!length || *length != ip_packet.size()) return drop(out, DropReason::not_ip, now);
     // §3: the destination address picks the peer.
@@ -384,6 +389,7 @@ void Device::send_packet(ByteView ip_packet, Time now, Outbox& out) {
     peer.staged.emplace_back(ip_packet.begin(), ip_packet.end());
     initiate_handshake(peer, now, out, /*is_retry=*/false);
 }
+    // [send-packet]
 
 bool Device::encrypt_and_send(Peer& peer, ByteView packet, Time now, Outbox& out) {
     Keypair* keypair = peer.current.get();
@@ -496,6 +502,7 @@ void Device::install_keypair(Peer& peer, handshake::TransportKeys keys, Time now
     auto keypair = std::make_unique<Keypair>();
     keypair->keys = std::move(keys);
     keypair->created = now;
+// [install-keypair]
     if (keypair->keys.we_initiated) {
         // The initiator may send at once. If a responder-side `next` was
         // waiting, it becomes `previous` (the peer may still use it); the
@@ -514,6 +521,7 @@ void Device::install_keypair(Peer& peer, handshake::TransportKeys keys, Time now
         retire(peer.next);
         peer.next = std::move(keypair);
     }
+// [install-keypair]
     peer.timers.session_derived(now);
 }
 
@@ -580,6 +588,7 @@ std::optional<Time> Device::next_deadline() const {
 
 void Device::fire_timer(Peer& peer, Timer timer, Time now, Outbox& out) {
     switch (timer) {
+// [fire-timer]
         case Timer::retransmit_handshake:
             if (!peer.timers.retry_allowed()) {
                 // §6.4: after REKEY_ATTEMPT_TIME, stop trying; the packets
@@ -602,6 +611,7 @@ void Device::fire_timer(Peer& peer, Timer timer, Time now, Outbox& out) {
         case Timer::zero_key_material:
             erase_keys(peer);
             return emit(out, EventKind::keys_erased, peer.id, now);
+// [fire-timer]
     }
 }
 

@@ -52,7 +52,7 @@ public:
 
     explicit SimulatedNetwork(std::uint64_t seed = 1) : rng_(seed), random_(seed + 1) {}
 
-    /// Adds a host listening at 192.0.2.<n>:51820 with tunnel address 203.0.113.<n>.
+    /// Adds a host listening at 192.0.2.n:51820 with tunnel address 203.0.113.n.
     Host& add_host(const std::string& name, std::uint8_t n, DeviceOptions options = {});
     Host& host(const std::string& name) { return *hosts_.at(name); }
     /// Makes `a` and `b` peers of each other; `b` is reachable by `a` at its endpoint.

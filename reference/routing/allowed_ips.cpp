@@ -211,6 +211,7 @@ std::optional<PeerId> AllowedIps::lookup(ByteView address) const {
     const unsigned max_bits = static_cast<unsigned>(address.size() * 8);
     std::optional<PeerId> best;
     const Node* node = (address.size() == 4 ? ipv4_ : ipv6_).get();
+    // [lookup]
     // Down the trie while the address stays inside each node's prefix; the
     // deepest node owned by a peer is the longest match.
     while (node && node->contains(key)) {
@@ -219,6 +220,7 @@ std::optional<PeerId> AllowedIps::lookup(ByteView address) const {
         node = node->child[bit_at(key, node->bits)].get();
     }
     return best;
+    // [lookup]
 }
 
 namespace {

@@ -157,7 +157,7 @@ TEST_CASE("The trie agrees with a naive longest-prefix matcher on random tables"
     };
     int lookups = 0;
     for (int round = 0; round < 5; ++round) {
-        for (int i = 0; i < 2000; ++i) {
+        for (int i = 0; i < 2500; ++i) {  // 12,500 prefixes inserted over the rounds
             const IpPrefix p = random_prefix();
             const auto peer = static_cast<PeerId>(random() % 100);
             trie.insert(p, peer);

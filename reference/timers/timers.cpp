@@ -45,7 +45,9 @@ void PeerTimers::session_derived(Time now) {
 }
 
 bool PeerTimers::retry_allowed() {
-    if (handshake_attempts_ >= kMaxTimerHandshakes) {
+    // Like the Linux kernel: give up once the retries *exceed* 18, so 20
+    // initiations in all (the first, then 19 retries), about 95-100 s.
+    if (handshake_attempts_ > kMaxTimerHandshakes) {
         handshake_attempts_ = 0;
         return false;
     }

@@ -9,8 +9,8 @@
 // The timers, and when each fires:
 //   - retransmit_handshake: REKEY_TIMEOUT (+ up to 333 ms jitter) after we
 //     sent an initiation without getting a response. Sends another, until
-//     REKEY_ATTEMPT_TIME has passed (18 tries); then gives up, dropping the
-//     packets that were waiting (§6.4).
+//     REKEY_ATTEMPT_TIME has passed (the kernel's count: 20 initiations in
+//     all); then gives up, dropping the packets that were waiting (§6.4).
 //   - send_keepalive: KEEPALIVE_TIMEOUT after we received data and sent
 //     nothing back: a passive keepalive, so the sender knows we are alive (§6.5).
 //   - new_handshake: KEEPALIVE_TIMEOUT + REKEY_TIMEOUT after we sent data and

@@ -1,4 +1,6 @@
-// The sliding replay window (see replay_window.hpp).
+// Paper §5.4.6: the replay window. The rules and the ring are explained at
+// the top of replay_window.hpp; this file is the three decisions in order:
+// too large? newer than the front? otherwise, inside the window and unseen?
 #include "transport/replay_window.hpp"
 
 #include <algorithm>
@@ -6,25 +8,35 @@
 namespace wg::transport {
 
 bool ReplayWindow::may_accept(std::uint64_t counter) const {
+    // §6.1: past REJECT_AFTER_MESSAGES the keys are finished, whatever the window says.
     if (counter >= kRejectAfterMessages) return false;
-    const std::uint64_t position = counter + 1;
-    if (position > top_) return true;                 // newer than anything seen
-    if (top_ - position > kWindowSize) return false;  // fell out of the window
-    return (seen_[word_of(position)] & bit_of(position)) == 0;
+    // Ahead of everything seen so far: certainly fresh.
+    if (is_newer(counter)) return true;
+    // Further behind than the ring can vouch for (see "one word ahead" in the header).
+    if (newest_ - counter > kWindowSize) return false;
+    // Inside the window: fresh exactly when its bit is still clear.
+    return (seen_[word_of(counter)] & bit_of(counter)) == 0;
 }
 
 bool ReplayWindow::accept(std::uint64_t counter) {
     if (!may_accept(counter)) return false;
-    const std::uint64_t position = counter + 1;
-    if (position > top_) {
-        // Slide forward: the words after the old top's word now describe
-        // counters nobody has sent yet. At most the whole ring is cleared.
-        const std::uint64_t words_ahead = std::min<std::uint64_t>(position / 64 - top_ / 64, kWords);
-        for (std::uint64_t i = 1; i <= words_ahead; ++i) seen_[word_of(top_ + 64 * i)] = 0;
-        top_ = position;
-    }
-    seen_[word_of(position)] |= bit_of(position);
+    if (is_newer(counter)) advance_to(counter);
+    seen_[word_of(counter)] |= bit_of(counter);
     return true;
+}
+
+void ReplayWindow::advance_to(std::uint64_t counter) {
+    // A fresh window's ring is all zeros already; nothing to clear.
+    if (any_accepted_) {
+        // The words after the newest's word, up to and including the new
+        // counter's word, still hold bits of counters 8,192 older. Clear
+        // them; after a jump longer than the ring that is every word once.
+        const std::uint64_t newest_word = newest_ / kBitsPerWord;
+        const std::uint64_t words_passed = std::min<std::uint64_t>(counter / kBitsPerWord - newest_word, kWords);
+        for (std::uint64_t step = 1; step <= words_passed; ++step) seen_[(newest_word + step) % kWords] = 0;
+    }
+    newest_ = counter;
+    any_accepted_ = true;
 }
 
 }  // namespace wg::transport
