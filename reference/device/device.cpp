@@ -38,6 +38,10 @@ struct Device::Peer {
     // Responder side of the handshake (§5.1): replay and flood protection.
     crypto::Tai64n latest_timestamp;
     std::optional<Time> last_initiation_consumed;
+    // The last response we sent: an initiator under load may answer it with
+    // a cookie reply, encrypted against its mac1 (§5.4.7).
+    std::optional<std::uint32_t> last_response_index;
+    crypto::Mac last_response_mac1{};
 
     // Initiator side: the handshake in flight, and when we last started one.
     std::optional<handshake::InitiatorHandshake> handshake;
@@ -256,6 +260,8 @@ void Device::receive_initiation(const Endpoint& from, ByteView message, Time now
     }
     update_endpoint(peer, from, now, out);
     install_keypair(peer, std::move(*keys), now);
+    peer.last_response_index = params.sender_index;
+    peer.last_response_mac1 = cookie::mac1_of(response.bytes);
     peer.stats.tx_bytes += response.bytes.size();
     out.datagrams.push_back(std::move(response));
     emit(out, EventKind::response_sent, id, now);
@@ -299,17 +305,23 @@ void Device::receive_cookie_reply(ByteView message, Time now, Outbox& out) {
     const auto owner = index_table_.find(receiver);
     if (owner == index_table_.end()) return drop(out, DropReason::unknown_index, now);
     Peer& peer = *peers_.at(owner->second);
-    // §5.4.7: a cookie reply is only accepted for an initiation we sent.
-    if (!peer.handshake || peer.handshake->sender_index() != receiver) {
-        return drop(out, DropReason::unknown_index, now, peer.id);
+    // §5.4.7: a cookie reply is only accepted for a handshake message we
+    // sent: our pending initiation, or the last response we gave.
+    const crypto::Mac* answered_mac1 = nullptr;
+    if (peer.handshake && peer.handshake->sender_index() == receiver) {
+        answered_mac1 = &peer.handshake->sent_mac1();
+    } else if (peer.last_response_index == receiver) {
+        answered_mac1 = &peer.last_response_mac1;
     }
-    auto cookie = cookie::consume_cookie_reply(message, receiver, peer.remote.cookie_key, peer.handshake->sent_mac1());
+    if (!answered_mac1) return drop(out, DropReason::unknown_index, now, peer.id);
+    auto cookie = cookie::consume_cookie_reply(message, receiver, peer.remote.cookie_key, *answered_mac1);
     if (!cookie) return drop(out, DropReason::handshake_rejected, now, peer.id, cookie.error());
     peer.cookie.store(cookie.value(), now);
     ++peer.stats.cookies_received;
     emit(out, EventKind::cookie_reply_received, peer.id, now);
-    // No immediate retry: the retransmit timer will resend, now with mac2,
-    // so a cookie reply can never make us send faster.
+    // No immediate resend: the initiator's retransmit timer will send again,
+    // now with mac2 (and our next response will carry it too), so a cookie
+    // reply can never make us send faster.
 }
 
 void Device::receive_data(const Endpoint& from, ByteView message, Time now, Outbox& out) {

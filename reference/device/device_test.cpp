@@ -235,6 +235,21 @@ TEST_CASE("Under load: cookie reply, then the handshake completes with mac2 (5.4
     CHECK(net.host("b").events.back().reason == DropReason::bad_mac1);
 }
 
+TEST_CASE("An initiator under load sends a cookie reply to a response, and the responder uses it", "[device][cookie]") {
+    SimulatedNetwork net(8);
+    DeviceOptions always_loaded;
+    always_loaded.load_threshold = 1;
+    net.add_host("a", 1, always_loaded);  // the initiator is the one under load
+    net.add_host("b", 2);
+    net.connect("a", "b", {"203.0.113.2/32"}, {"203.0.113.1/32"});
+    net.send("a", packet(kA, kB, 1));
+    net.run_for(1s);
+    CHECK(net.host("a").device->cookies_sent() == 1);  // b's response had no mac2
+    CHECK(count(net.host("b").events, EventKind::cookie_reply_received) == 1);
+    net.run_for(10s);  // a retries; b's new response carries mac2 and is accepted
+    CHECK(net.host("b").delivered.size() == 1);
+}
+
 TEST_CASE("Not under load, no cookie reply is ever sent", "[device][cookie]") {
     auto net = two_hosts();
     for (int i = 0; i < 5; ++i) {
