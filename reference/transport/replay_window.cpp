@@ -8,6 +8,7 @@
 namespace wg::transport {
 
 bool ReplayWindow::may_accept(std::uint64_t counter) const {
+    // [may-accept]
     // §6.1: past REJECT_AFTER_MESSAGES the keys are finished, whatever the window says.
     if (counter >= kRejectAfterMessages) return false;
     // Ahead of everything seen so far: certainly fresh.
@@ -16,12 +17,15 @@ bool ReplayWindow::may_accept(std::uint64_t counter) const {
     if (newest_ - counter > kWindowSize) return false;
     // Inside the window: fresh exactly when its bit is still clear.
     return (seen_[word_of(counter)] & bit_of(counter)) == 0;
+    // [may-accept]
 }
 
 bool ReplayWindow::accept(std::uint64_t counter) {
+    // [accept]
     if (!may_accept(counter)) return false;
     if (is_newer(counter)) advance_to(counter);
     seen_[word_of(counter)] |= bit_of(counter);
+    // [accept]
     return true;
 }
 
