@@ -160,6 +160,51 @@ bool Device::remove_peer(const crypto::PublicKey& public_key) {
     return true;
 }
 
+void Device::set_private_key(const crypto::PrivateKey& private_key) {
+    identity_ = handshake::StaticIdentity::from_private_key(private_key);
+    cookie_checker_ = cookie::CookieChecker(identity_.mac1_key, identity_.cookie_key);
+    // Sessions were made with the old key: the peers will not recognise us
+    // until a new handshake, so drop them now rather than let them time out.
+    for (auto& [id, peer] : peers_) erase_keys(*peer);
+    remove_peer(identity_.public_key);
+}
+
+PeerId Device::ensure_peer(const crypto::PublicKey& public_key) {
+    if (auto existing = find_peer(public_key)) return *existing;
+    PeerConfig config;
+    config.public_key = public_key;
+    return set_peer(config);
+}
+
+void Device::set_preshared_key(PeerId id, const crypto::SymmetricKey& preshared_key) {
+    Peer& peer = *peers_.at(id);
+    if (peer.remote.preshared_key == preshared_key) return;  // unchanged: keep the sessions
+    erase_keys(peer);
+    peer.remote = handshake::RemotePeer::make(peer.remote.public_key, preshared_key);
+}
+
+void Device::set_endpoint(PeerId id, const Endpoint& endpoint) { peers_.at(id)->endpoint = endpoint; }
+
+void Device::set_persistent_keepalive(PeerId id, Duration interval) {
+    peers_.at(id)->timers.set_persistent_keepalive(interval);
+}
+
+void Device::remove_all_peers() {
+    while (!peers_.empty()) remove_peer(peers_.begin()->second->remote.public_key);
+}
+
+Device::PeerInfo Device::peer_info(PeerId id) const {
+    const Peer& peer = *peers_.at(id);
+    PeerInfo info;
+    info.public_key = peer.remote.public_key;
+    info.preshared_key = peer.remote.preshared_key;
+    info.endpoint = peer.endpoint;
+    info.persistent_keepalive = peer.timers.persistent_keepalive();
+    info.allowed_ips = allowed_ips_.prefixes_of(id);
+    info.stats = peer.stats;
+    return info;
+}
+
 std::optional<PeerId> Device::find_peer(const crypto::PublicKey& public_key) const {
     const auto it = peer_by_key_.find(public_key);
     if (it == peer_by_key_.end()) return std::nullopt;
@@ -353,6 +398,11 @@ void Device::receive_data(const Endpoint& from, ByteView message, Time now, Outb
         retire(peer.previous);
         peer.previous = std::move(peer.current);
         peer.current = std::move(peer.next);
+        // For the responder, this is when the handshake is complete (as in
+        // the kernel): both sides have now shown they hold the same keys.
+        peer.timers.handshake_complete();
+        ++peer.stats.handshakes_completed;
+        peer.stats.last_handshake = now;
         emit(out, EventKind::session_confirmed, peer.id, now);
         send_staged_packets(peer, now, out);
     }

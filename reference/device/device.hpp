@@ -153,6 +153,31 @@ public:
     std::optional<PeerId> find_peer(const crypto::PublicKey& public_key) const;
     std::vector<PeerId> peers() const;
 
+    // ---- field-by-field configuration, as `wg set` and the UAPI speak it ----
+    /// A new identity: every session and handshake in progress is dropped,
+    /// and a peer with our own new public key is removed (it could never work).
+    void set_private_key(const crypto::PrivateKey& private_key);
+    const crypto::PrivateKey& private_key() const { return identity_.private_key; }
+    /// The peer with this key, created (with no allowed IPs) if it is new.
+    PeerId ensure_peer(const crypto::PublicKey& public_key);
+    void set_preshared_key(PeerId peer, const crypto::SymmetricKey& preshared_key);
+    void set_endpoint(PeerId peer, const Endpoint& endpoint);
+    void set_persistent_keepalive(PeerId peer, Duration interval);
+    void add_allowed_ip(PeerId peer, const routing::IpPrefix& prefix) { allowed_ips_.insert(prefix, peer); }
+    void clear_allowed_ips(PeerId peer) { allowed_ips_.remove_peer(peer); }
+    void remove_all_peers();
+
+    /// Everything `wg show` reports about a peer.
+    struct PeerInfo {
+        crypto::PublicKey public_key{};
+        crypto::SymmetricKey preshared_key;
+        std::optional<Endpoint> endpoint;
+        Duration persistent_keepalive{0};
+        std::vector<routing::IpPrefix> allowed_ips;
+        PeerStats stats;
+    };
+    PeerInfo peer_info(PeerId peer) const;
+
     // ---- the three inputs ----
     void receive_datagram(const Endpoint& from, ByteView datagram, Time now, Outbox& out);
     void send_packet(ByteView ip_packet, Time now, Outbox& out);

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# wgref over TUN against a real peer: wgref in one namespace, PEER (wireguard-go
+# or a second wgref) in another, both configured only with `wg`, exactly as a
+# user would. Checks, in order:
+#   1. ping over IPv4 and IPv6 inner addresses, wgref initiating (paper §5.4)
+#   2. `wg show` on wgref reports a latest handshake and transfer counts (UAPI)
+#   3. the peer initiating, after both sides forget their sessions
+#   4. roaming: the peer moves to a new UDP port; wgref answers it there (§2.1)
+#   5. a 50 MB TCP transfer through the tunnel, SHA-256 compared end to end
+# With --psk both sides also share a pre-shared key (§5.2).
+#
+# Usage: wgref_pair_test.sh WGREF wireguard-go|wgref [--psk]
+# Exit: 0 pass, 1 fail, 77 skipped (not root, or a tool is missing).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+wgref=$(realpath "${1:?usage: $0 WGREF wireguard-go|wgref [--psk]}")
+peer_kind=${2:?usage: $0 WGREF wireguard-go|wgref [--psk]}
+use_psk=${3:-}
+
+[[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root for network namespaces"; exit 77; }
+for tool in ip wg ping /usr/bin/python3; do
+  command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed (run tools/setup.sh)"; exit 77; }
+done
+[[ $peer_kind != wireguard-go ]] || command -v wireguard-go >/dev/null || { echo "SKIP: no wireguard-go"; exit 77; }
+
+source "$here/../../tools/netns/lib.sh"
+suffix=$(netns_suffix)
+ns_a=wgref-a-$suffix; ns_b=wgref-b-$suffix
+if_a=wra${suffix:0:11}; if_b=wrb${suffix:0:11}   # unique on the machine: UAPI sockets share a directory
+work=$(umask 077 && mktemp -d)
+cleanup_register rm -rf "$work"
+netns_create "$ns_a"
+netns_create "$ns_b"
+netns_veth "$ns_a" va0 192.0.2.1/24 "$ns_b" vb0 192.0.2.2/24
+
+(umask 077; wg genkey > "$work/a"; wg genkey > "$work/b"; wg genpsk > "$work/psk")
+wg pubkey < "$work/a" > "$work/a.pub"; wg pubkey < "$work/b" > "$work/b.pub"
+
+start() {  # start NS IFACE KIND LOG
+  local pid
+  if [[ $3 == wgref ]]; then
+    ip netns exec "$1" "$wgref" -f --trace "$2" >"$4" 2>&1 &
+  else
+    WG_PROCESS_FOREGROUND=1 ip netns exec "$1" wireguard-go -f "$2" >"$4" 2>&1 &
+  fi
+  pid=$!
+  cleanup_register kill_pid_bounded "$pid"
+  cleanup_register rm -f "/var/run/wireguard/$2.sock"
+  wait_for 10 test -S "/var/run/wireguard/$2.sock" || { echo "FAIL: $3 did not start"; cat "$4"; exit 1; }
+}
+start "$ns_a" "$if_a" wgref "$work/a.log"
+start "$ns_b" "$if_b" "$peer_kind" "$work/b.log"
+
+psk=(); [[ $use_psk == --psk ]] && psk=(preshared-key "$work/psk")
+configure() {  # configure: (re)apply both sides' configuration from scratch
+  ip netns exec "$ns_a" wg set "$if_a" private-key "$work/a" listen-port 51820 \
+    peer "$(cat "$work/b.pub")" allowed-ips 203.0.113.2/32,2001:db8:100::2/128 endpoint 192.0.2.2:51820 "${psk[@]}"
+  ip netns exec "$ns_b" wg set "$if_b" private-key "$work/b" listen-port 51820 \
+    peer "$(cat "$work/a.pub")" allowed-ips 203.0.113.1/32,2001:db8:100::1/128 endpoint 192.0.2.1:51820 "${psk[@]}"
+}
+configure
+for side in "$ns_a $if_a 1" "$ns_b $if_b 2"; do
+  read -r ns iface n <<<"$side"
+  ip -n "$ns" addr add "203.0.113.$n/24" dev "$iface"
+  ip -n "$ns" -6 addr add "2001:db8:100::$n/64" dev "$iface" nodad
+  ip -n "$ns" link set "$iface" up
+done
+
+failures=0
+check() {  # check NAME CMD...: run a bounded step and report it
+  local name=$1; shift
+  if "$@" >"$work/step.log" 2>&1; then echo "PASS: $name"; else echo "FAIL: $name"; cat "$work/step.log"; failures=$((failures + 1)); fi
+}
+pings() { ip netns exec "$1" ping -c 3 -i 0.2 -W 2 "$2"; }
+
+check "ping IPv4, wgref initiating" pings "$ns_a" 203.0.113.2
+check "ping IPv6" pings "$ns_a" 2001:db8:100::2
+check "wg show on wgref: latest handshake and transfer" bash -c "
+  ip netns exec $ns_a wg show $if_a latest-handshakes | awk '{exit !(\$2 > 0)}' &&
+  ip netns exec $ns_a wg show $if_a transfer | awk '{exit !(\$2 > 0 && \$3 > 0)}'"
+
+# The peer initiates: remove and re-add the peers so no session survives.
+ip netns exec "$ns_a" wg set "$if_a" peer "$(cat "$work/b.pub")" remove
+ip netns exec "$ns_b" wg set "$if_b" peer "$(cat "$work/a.pub")" remove
+configure
+check "ping IPv4, $peer_kind initiating" pings "$ns_b" 203.0.113.1
+check "wg show on wgref: a latest handshake as responder too" bash -c "
+  ip netns exec $ns_a wg show $if_a latest-handshakes | awk '{exit !(\$2 > 0)}'"
+
+# Roaming: the peer listens on a new port; its next packets come from there.
+ip netns exec "$ns_b" wg set "$if_b" listen-port 51999
+check "roaming: wgref follows the peer to port 51999" bash -c "
+  ip netns exec $ns_b ping -c 3 -i 0.2 -W 2 203.0.113.1 >/dev/null &&
+  ip netns exec $ns_a wg show $if_a endpoints | grep -q ':51999'"
+
+# 50 MB of TCP through the tunnel, hashed at both ends.
+cat >"$work/tcp.py" <<'PY'
+import hashlib, socket, sys
+size = 50 * 1024 * 1024
+if sys.argv[1] == "receive":
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("203.0.113.1", 5001)); s.listen(1); s.settimeout(30)
+    c, _ = s.accept(); c.settimeout(60); h = hashlib.sha256(); n = 0
+    while True:
+        b = c.recv(1 << 16)
+        if not b: break
+        h.update(b); n += len(b)
+    print(n, h.hexdigest())
+else:
+    c = socket.create_connection(("203.0.113.1", 5001), timeout=30); h = hashlib.sha256()
+    block = hashlib.sha256(b"wgref").digest() * 2048
+    for i in range(size // len(block)):
+        chunk = bytes([i & 0xff]) + block[1:]
+        c.sendall(chunk); h.update(chunk)
+    c.close(); print(size, h.hexdigest())
+PY
+check "50 MB TCP transfer, SHA-256 equal at both ends" bash -c "
+  ip netns exec $ns_a timeout 90 /usr/bin/python3 $work/tcp.py receive > $work/received & receiver=\$!
+  sleep 0.5
+  ip netns exec $ns_b timeout 90 /usr/bin/python3 $work/tcp.py send > $work/sent
+  wait \$receiver
+  echo sent: \$(cat $work/sent); echo received: \$(cat $work/received)
+  [[ -s $work/sent && \$(cat $work/sent) == \$(cat $work/received) ]]"
+
+echo "--- wg show on wgref ($if_a)"; ip netns exec "$ns_a" wg show "$if_a"
+if [[ $failures -eq 0 ]]; then
+  echo "PASS: wgref <-> $peer_kind${use_psk:+ (with PSK)}: all checks"
+  exit 0
+fi
+echo "FAIL: $failures check(s) failed; wgref's trace:"; tail -50 "$work/a.log"
+exit 1

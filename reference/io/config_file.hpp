@@ -1,0 +1,18 @@
+// Configuration files in the format `wg setconf` reads (wg(8), "CONFIGURATION
+// FILE FORMAT"): an [Interface] section (PrivateKey, ListenPort, FwMark) and
+// [Peer] sections (PublicKey, PresharedKey, AllowedIPs, Endpoint,
+// PersistentKeepalive). Keys are base64 here, as people write them. The
+// file becomes the same DeviceChange a UAPI `set` does, replacing all peers,
+// and any bad line is an error naming the line, before anything is changed.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "io/uapi.hpp"
+
+namespace wg::io {
+
+Result<DeviceChange, ChangeError> parse_config(std::string_view text);
+
+}  // namespace wg::io

@@ -1,0 +1,59 @@
+// Configuration files in `wg setconf` format: what parses, and how a bad
+// line is reported (by number, with what is wrong, and never the key).
+#include <catch2/catch.hpp>
+
+#include "io/config_file.hpp"
+
+using namespace wg;
+
+TEST_CASE("A wg setconf file parses into a change that replaces all peers", "[config]") {
+    const std::string text = R"(# a comment
+[Interface]
+PrivateKey = oK56DE9Ue9zK76rAc8pBl6opph+1v36lm7cXXsQKrQM=
+ListenPort = 51820
+
+[Peer]
+PublicKey = GtL7fZc/bLnqZldpVofMCD6hDjrK28SsdLxevJ+qtKU=
+PresharedKey = /UwcSPg38hW/D9Y3tcS1FOV0K1wuURMbS0sesJEP5ak=
+AllowedIPs = 203.0.113.0/24, 2001:db8::/32 , 198.51.100.7
+Endpoint = 192.0.2.2:51820
+PersistentKeepalive = 25
+)";
+    auto change = io::parse_config(text);
+    REQUIRE(change.ok());
+    CHECK(change.value().replace_peers);
+    CHECK(change.value().listen_port == 51820);
+    REQUIRE(change.value().peers.size() == 1);
+    const auto& peer = change.value().peers[0];
+    CHECK(peer.replace_allowed_ips);
+    CHECK(peer.allowed_ips.size() == 3);
+    CHECK(peer.allowed_ips[2].to_string() == "198.51.100.7/32");
+    CHECK(peer.persistent_keepalive == std::chrono::seconds(25));
+    CHECK(peer.endpoint->port == 51820);
+}
+
+TEST_CASE("Each bad configuration line is named with what is wrong", "[config]") {
+    struct Case {
+        std::string text;
+        int line;
+        std::string says;
+    };
+    for (const auto& c : std::vector<Case>{
+             {"[Interface]\nPrivateKey = nope\n", 2, "PrivateKey"},
+             {"[Interface]\nListenPort = 70000\n", 2, "ListenPort"},
+             {"[Peer]\nPublicKey = GtL7fZc/bLnqZldpVofMCD6hDjrK28SsdLxevJ+qtKU=\nAllowedIPs = 10.0.0.0/40\n", 3, "AllowedIPs"},
+             {"[Peer]\nPublicKey = GtL7fZc/bLnqZldpVofMCD6hDjrK28SsdLxevJ+qtKU=\nEndpoint = vpn.example:51820\n", 3, "Endpoint"},
+             {"[Interface]\nMystery = 1\n", 2, "unknown"},
+             {"[Peers]\n", 1, "unknown section"},
+             {"ListenPort = 1\n", 1, "outside any section"},
+         }) {
+        INFO(c.text);
+        auto change = io::parse_config(c.text);
+        REQUIRE_FALSE(change.ok());
+        CHECK(change.error().line == c.line);
+        CHECK(change.error().message.find(c.says) != std::string::npos);
+    }
+    auto no_key = io::parse_config("[Peer]\nAllowedIPs = 10.0.0.1\n");
+    REQUIRE_FALSE(no_key.ok());
+    CHECK(no_key.error().message.find("no PublicKey") != std::string::npos);
+}

@@ -1,0 +1,309 @@
+// The I/O shell (see interface.hpp). Read run() first: it is the whole
+// program's main loop.
+#include "io/interface.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace wg::io {
+namespace {
+
+constexpr std::size_t kBatch = 32;            ///< datagrams per recvmmsg/sendmmsg call
+constexpr std::size_t kMaxDatagram = 65536;
+
+std::string errno_text(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+
+Time monotonic_now() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
+/// An Endpoint from a socket address (IPv4-mapped IPv6 becomes IPv4).
+device::Endpoint endpoint_of(const sockaddr_in6& a) {
+    device::Endpoint e;
+    e.port = ntohs(a.sin6_port);
+    if (IN6_IS_ADDR_V4MAPPED(&a.sin6_addr)) {
+        std::memcpy(e.address.data(), a.sin6_addr.s6_addr + 12, 4);
+    } else {
+        e.is_ipv6 = true;
+        std::memcpy(e.address.data(), a.sin6_addr.s6_addr, 16);
+    }
+    return e;
+}
+
+/// The socket address for an Endpoint, always IPv6 (v4 as mapped) for our dual-stack socket.
+sockaddr_in6 sockaddr_of(const device::Endpoint& e) {
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(e.port);
+    if (e.is_ipv6) {
+        std::memcpy(a.sin6_addr.s6_addr, e.address.data(), 16);
+    } else {
+        a.sin6_addr.s6_addr[10] = 0xff;
+        a.sin6_addr.s6_addr[11] = 0xff;
+        std::memcpy(a.sin6_addr.s6_addr + 12, e.address.data(), 4);
+    }
+    return a;
+}
+
+bool watch(int epoll, int fd) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = fd;
+    return epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &ev) == 0;
+}
+
+}  // namespace
+
+Interface::Interface(const InterfaceOptions& options) : options_(options) {}
+
+Interface::~Interface() {
+    for (int fd : {tun_, udp_, epoll_, timer_, signals_, uapi_}) {
+        if (fd >= 0) ::close(fd);
+    }
+    if (!uapi_path_.empty()) ::unlink(uapi_path_.c_str());
+}
+
+std::unique_ptr<Interface> Interface::create(const InterfaceOptions& options, std::string& error) {
+    std::unique_ptr<Interface> self(new Interface(options));
+    if (options.name.empty() || options.name.size() >= IFNAMSIZ || options.name.find('/') != std::string::npos) {
+        error = "interface name must be 1-15 characters without '/'";
+        return nullptr;
+    }
+    // TUN: layer-3 packets, no extra packet-information header.
+    self->tun_ = ::open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+    if (self->tun_ < 0) return error = errno_text("/dev/net/tun"), nullptr;
+    ifreq ifr{};
+    ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+    std::strncpy(ifr.ifr_name, options.name.c_str(), IFNAMSIZ - 1);
+    if (::ioctl(self->tun_, TUNSETIFF, &ifr) != 0) return error = errno_text("TUNSETIFF"), nullptr;
+    const int control = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ifr.ifr_mtu = static_cast<int>(options.mtu);
+    const bool mtu_ok = control >= 0 && ::ioctl(control, SIOCSIFMTU, &ifr) == 0;
+    if (control >= 0) ::close(control);
+    if (!mtu_ok) return error = errno_text("setting the MTU"), nullptr;
+
+    // The Device starts with no key (like a fresh wireguard-go) until configured.
+    device::DeviceOptions device_options;
+    device_options.mtu = options.mtu;
+    timespec wall{};
+    clock_gettime(CLOCK_REALTIME, &wall);
+    const auto origin = wall.tv_sec - std::chrono::duration_cast<std::chrono::seconds>(monotonic_now()).count();
+    device_options.unix_time_at_origin = static_cast<std::uint64_t>(origin);
+    self->settings_.unix_time_at_origin = origin;
+    self->device_ = std::make_unique<device::Device>(crypto::PrivateKey{}, self->rng_, device_options);
+
+    // The UAPI socket, mode 0600 in a 0755 directory (root only: it reveals the private key).
+    ::mkdir(options.uapi_directory.c_str(), 0755);
+    self->uapi_path_ = options.uapi_directory + "/" + options.name + ".sock";
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    if (self->uapi_path_.size() >= sizeof address.sun_path) return error = "UAPI socket path too long", nullptr;
+    std::strcpy(address.sun_path, self->uapi_path_.c_str());
+    ::unlink(self->uapi_path_.c_str());
+    self->uapi_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    const mode_t old_mask = ::umask(0077);
+    const bool bound = self->uapi_ >= 0 && ::bind(self->uapi_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    ::umask(old_mask);
+    if (!bound || ::listen(self->uapi_, 16) != 0) return error = errno_text(self->uapi_path_.c_str()), nullptr;
+
+    if (!self->bind_udp(0, error)) return nullptr;
+
+    // Timers and signals arrive as file descriptors, so one epoll waits on all.
+    self->timer_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigprocmask(SIG_BLOCK, &signals, nullptr);
+    self->signals_ = ::signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+    self->epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+    for (int fd : {self->tun_, self->udp_, self->timer_, self->signals_, self->uapi_}) {
+        if (fd < 0 || !watch(self->epoll_, fd)) return error = errno_text("epoll"), nullptr;
+    }
+    return self;
+}
+
+bool Interface::bind_udp(std::uint16_t port, std::string& error) {
+    // One IPv6 socket with IPV6_V6ONLY off serves IPv4 too (as mapped addresses).
+    const int fd = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) return error = errno_text("socket"), false;
+    const int off = 0;
+    ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+    sockaddr_in6 local{};
+    local.sin6_family = AF_INET6;
+    local.sin6_port = htons(port);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+        error = errno_text(("binding UDP port " + std::to_string(port)).c_str());
+        ::close(fd);
+        return false;
+    }
+    socklen_t length = sizeof local;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length);
+    if (udp_ >= 0) {
+        epoll_ctl(epoll_, EPOLL_CTL_DEL, udp_, nullptr);
+        ::close(udp_);
+        watch(epoll_, fd);
+    }
+    udp_ = fd;
+    settings_.listen_port = ntohs(local.sin6_port);
+    return true;
+}
+
+bool Interface::configure(const DeviceChange& change, std::string& error) {
+    if (change.listen_port && *change.listen_port != settings_.listen_port && !bind_udp(*change.listen_port, error)) {
+        return false;
+    }
+    apply(change, *device_, settings_);
+    return true;
+}
+
+Time Interface::now() const { return monotonic_now(); }
+
+int Interface::run() {
+    std::array<epoll_event, 16> events{};
+    rearm_timer();
+    while (true) {
+        const int n = ::epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), -1);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return 1;
+        for (int i = 0; i < n; ++i) {
+            const int fd = events[static_cast<std::size_t>(i)].data.fd;
+            if (fd == signals_) return 0;  // SIGINT/SIGTERM: the TUN device goes when we close it
+            if (fd == udp_) {
+                on_udp_readable();
+            } else if (fd == tun_) {
+                on_tun_readable();
+            } else if (fd == timer_) {
+                std::uint64_t expirations = 0;
+                [[maybe_unused]] const auto r = ::read(timer_, &expirations, sizeof expirations);
+                device_->advance(now(), outbox_);
+                flush(outbox_);
+            } else if (fd == uapi_) {
+                const int client = ::accept4(uapi_, nullptr, nullptr, SOCK_CLOEXEC);
+                if (client >= 0) on_uapi_client(client);
+            }
+        }
+        rearm_timer();
+    }
+}
+
+void Interface::on_udp_readable() {
+    // recvmmsg: up to kBatch datagrams per system call.
+    static std::array<std::array<std::uint8_t, kMaxDatagram>, kBatch> buffers;
+    std::array<mmsghdr, kBatch> messages{};
+    std::array<iovec, kBatch> vectors{};
+    std::array<sockaddr_in6, kBatch> sources{};
+    for (std::size_t i = 0; i < kBatch; ++i) {
+        vectors[i] = {buffers[i].data(), buffers[i].size()};
+        messages[i].msg_hdr.msg_iov = &vectors[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+        messages[i].msg_hdr.msg_name = &sources[i];
+        messages[i].msg_hdr.msg_namelen = sizeof sources[i];
+    }
+    const int n = ::recvmmsg(udp_, messages.data(), kBatch, MSG_DONTWAIT, nullptr);
+    const Time t = now();
+    for (int i = 0; i < n; ++i) {
+        const auto& m = messages[static_cast<std::size_t>(i)];
+        if (m.msg_hdr.msg_flags & MSG_TRUNC) continue;  // larger than any WireGuard message we accept
+        device_->receive_datagram(endpoint_of(sources[static_cast<std::size_t>(i)]),
+                                  {buffers[static_cast<std::size_t>(i)].data(), m.msg_len}, t, outbox_);
+    }
+    flush(outbox_);
+}
+
+void Interface::on_tun_readable() {
+    static std::array<std::uint8_t, kMaxDatagram> packet;
+    for (std::size_t i = 0; i < kBatch; ++i) {  // drain a batch, then let UDP have a turn
+        const ssize_t n = ::read(tun_, packet.data(), packet.size());
+        if (n <= 0) break;
+        device_->send_packet({packet.data(), static_cast<std::size_t>(n)}, now(), outbox_);
+    }
+    flush(outbox_);
+}
+
+void Interface::flush(device::Outbox& out) {
+    // sendmmsg: every datagram the Device produced, in as few calls as possible.
+    std::array<mmsghdr, kBatch> messages{};
+    std::array<iovec, kBatch> vectors{};
+    std::array<sockaddr_in6, kBatch> destinations{};
+    for (std::size_t start = 0; start < out.datagrams.size(); start += kBatch) {
+        const std::size_t count = std::min(kBatch, out.datagrams.size() - start);
+        for (std::size_t i = 0; i < count; ++i) {
+            auto& d = out.datagrams[start + i];
+            destinations[i] = sockaddr_of(d.to);
+            vectors[i] = {d.bytes.data(), d.bytes.size()};
+            messages[i] = {};
+            messages[i].msg_hdr.msg_iov = &vectors[i];
+            messages[i].msg_hdr.msg_iovlen = 1;
+            messages[i].msg_hdr.msg_name = &destinations[i];
+            messages[i].msg_hdr.msg_namelen = sizeof destinations[i];
+        }
+        ::sendmmsg(udp_, messages.data(), static_cast<unsigned>(count), MSG_DONTWAIT);
+    }
+    for (const auto& packet : out.to_interface) {
+        [[maybe_unused]] const auto w = ::write(tun_, packet.data(), packet.size());
+    }
+    if (options_.on_event) {
+        for (const auto& e : out.events) options_.on_event(e, *device_);
+    }
+    out.clear();
+}
+
+void Interface::rearm_timer() {
+    itimerspec spec{};
+    if (const auto deadline = device_->next_deadline()) {
+        // An absolute deadline on CLOCK_MONOTONIC; a past one fires at once.
+        const Time when = std::max(*deadline, Time{1});
+        spec.it_value.tv_sec = static_cast<time_t>(std::chrono::duration_cast<std::chrono::seconds>(when).count());
+        spec.it_value.tv_nsec = static_cast<long>((when % std::chrono::seconds(1)).count());
+    }
+    ::timerfd_settime(timer_, TFD_TIMER_ABSTIME, &spec, nullptr);
+}
+
+void Interface::on_uapi_client(int client) {
+    // `wg` sends one request and waits; read until the empty line, bounded in
+    // size and in time, so a client that says nothing cannot stall the loop.
+    const timeval timeout{1, 0};
+    ::setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    std::string request;
+    char buffer[4096];
+    while (request.find("\n\n") == std::string::npos && request.size() < (1u << 20)) {
+        const ssize_t n = ::recv(client, buffer, sizeof buffer, 0);
+        if (n <= 0) break;
+        request.append(buffer, static_cast<std::size_t>(n));
+    }
+    if (request.find("\n\n") != std::string::npos) {
+        const std::uint16_t old_port = settings_.listen_port;
+        bool changed = false;
+        std::string reply = handle_request(request, *device_, settings_, changed);
+        if (changed && settings_.listen_port != old_port) {
+            std::string error;
+            const std::uint16_t wanted = settings_.listen_port;
+            settings_.listen_port = old_port;
+            if (!bind_udp(wanted, error)) reply = "errno=" + std::to_string(EADDRINUSE) + "\n\n";
+        }
+        [[maybe_unused]] const auto w = ::send(client, reply.data(), reply.size(), MSG_NOSIGNAL);
+        crypto::wipe(request.data(), request.size());
+    }
+    ::close(client);
+}
+
+}  // namespace wg::io

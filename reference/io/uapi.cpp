@@ -1,0 +1,202 @@
+// The UAPI text protocol (see uapi.hpp).
+#include "io/uapi.hpp"
+
+#include <arpa/inet.h>
+
+#include <cerrno>
+#include <charconv>
+#include <sstream>
+
+#include "common/bytes.hpp"
+#include "crypto/x25519.hpp"
+
+namespace wg::io {
+namespace {
+
+template <std::size_t N>
+bool parse_hex_key(std::string_view text, std::array<std::uint8_t, N>& out) {
+    Bytes bytes;
+    if (text.size() != 2 * N || !from_hex(text, bytes)) return false;
+    std::copy(bytes.begin(), bytes.end(), out.begin());
+    return true;
+}
+
+template <typename Number>
+bool parse_number(std::string_view text, Number& out) {
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return !text.empty() && error == std::errc{} && end == text.data() + text.size();
+}
+
+bool parse_bool_true(std::string_view value) { return value == "true"; }
+
+}  // namespace
+
+std::optional<device::Endpoint> parse_endpoint(std::string_view text) {
+    std::string host;
+    std::string_view port;
+    if (!text.empty() && text.front() == '[') {
+        const auto close = text.find("]:");
+        if (close == std::string_view::npos) return std::nullopt;
+        host = std::string(text.substr(1, close - 1));
+        port = text.substr(close + 2);
+    } else {
+        const auto colon = text.rfind(':');
+        if (colon == std::string_view::npos) return std::nullopt;
+        host = std::string(text.substr(0, colon));
+        port = text.substr(colon + 1);
+    }
+    std::uint16_t port_number = 0;
+    if (!parse_number(port, port_number) || port_number == 0) return std::nullopt;
+    device::Endpoint e;
+    e.port = port_number;
+    if (inet_pton(AF_INET, host.c_str(), e.address.data()) == 1) return e;
+    if (inet_pton(AF_INET6, host.c_str(), e.address.data()) == 1) {
+        e.is_ipv6 = true;
+        return e;
+    }
+    return std::nullopt;
+}
+
+Result<DeviceChange, ChangeError> parse_set(std::string_view body) {
+    DeviceChange change;
+    DeviceChange::PeerChange* peer = nullptr;
+    int line_number = 0;
+    std::size_t start = 0;
+    while (start < body.size()) {
+        const std::size_t end = std::min(body.find('\n', start), body.size());
+        const std::string_view line = body.substr(start, end - start);
+        start = end + 1;
+        ++line_number;
+        if (line.empty()) continue;
+        const auto eq = line.find('=');
+        if (eq == std::string_view::npos) return ChangeError{line_number, "expected key=value"};
+        const std::string_view key = line.substr(0, eq), value = line.substr(eq + 1);
+        auto bad = [&](const char* what) { return ChangeError{line_number, std::string(key) + ": " + what}; };
+
+        if (key == "public_key") {
+            change.peers.emplace_back();
+            peer = &change.peers.back();
+            if (!parse_hex_key(value, peer->public_key)) return bad("not a 64-digit hex key");
+            continue;
+        }
+        if (!peer) {  // interface keys come before the first peer
+            if (key == "private_key") {
+                crypto::PublicKey raw{};
+                if (!parse_hex_key(value, raw)) return bad("not a 64-digit hex key");
+                change.private_key = crypto::PrivateKey::from(raw);
+                crypto::wipe(raw.data(), raw.size());
+            } else if (key == "listen_port") {
+                std::uint16_t port = 0;
+                if (!parse_number(value, port)) return bad("not a port number");
+                change.listen_port = port;
+            } else if (key == "fwmark") {
+                std::uint32_t mark = 0;
+                if (!parse_number(value, mark)) return bad("not a number");
+                change.fwmark = mark;
+            } else if (key == "replace_peers") {
+                if (!parse_bool_true(value)) return bad("only 'true' is allowed");
+                change.replace_peers = true;
+            } else {
+                return bad("unknown interface key");
+            }
+            continue;
+        }
+        if (key == "remove") {
+            if (!parse_bool_true(value)) return bad("only 'true' is allowed");
+            peer->remove = true;
+        } else if (key == "update_only") {
+            if (!parse_bool_true(value)) return bad("only 'true' is allowed");
+            peer->update_only = true;
+        } else if (key == "preshared_key") {
+            crypto::PublicKey raw{};
+            if (!parse_hex_key(value, raw)) return bad("not a 64-digit hex key");
+            peer->preshared_key = crypto::SymmetricKey::from(raw);
+            crypto::wipe(raw.data(), raw.size());
+        } else if (key == "endpoint") {
+            peer->endpoint = parse_endpoint(value);
+            if (!peer->endpoint) return bad("expected IP:PORT or [IPv6]:PORT");
+        } else if (key == "persistent_keepalive_interval") {
+            std::uint16_t seconds = 0;
+            if (!parse_number(value, seconds)) return bad("expected 0..65535 seconds");
+            peer->persistent_keepalive = std::chrono::seconds(seconds);
+        } else if (key == "replace_allowed_ips") {
+            if (!parse_bool_true(value)) return bad("only 'true' is allowed");
+            peer->replace_allowed_ips = true;
+        } else if (key == "allowed_ip") {
+            auto prefix = routing::IpPrefix::parse(value);
+            if (!prefix || value.find('/') == std::string_view::npos) return bad("expected ADDRESS/LENGTH");
+            peer->allowed_ips.push_back(*prefix);
+        } else if (key == "protocol_version") {
+            if (value != "1") return bad("only protocol version 1 exists");
+        } else {
+            return bad("unknown peer key");
+        }
+    }
+    return change;
+}
+
+void apply(const DeviceChange& change, device::Device& device, InterfaceSettings& settings) {
+    if (change.private_key) device.set_private_key(*change.private_key);
+    if (change.listen_port) settings.listen_port = *change.listen_port;
+    if (change.fwmark) settings.fwmark = *change.fwmark;
+    if (change.replace_peers) device.remove_all_peers();
+    for (const auto& p : change.peers) {
+        if (p.remove) {
+            device.remove_peer(p.public_key);
+            continue;
+        }
+        if (p.update_only && !device.find_peer(p.public_key)) continue;
+        if (p.public_key == crypto::public_key_of(device.private_key())) continue;  // never our own key
+        const auto id = device.ensure_peer(p.public_key);
+        if (p.preshared_key) device.set_preshared_key(id, *p.preshared_key);
+        if (p.endpoint) device.set_endpoint(id, *p.endpoint);
+        if (p.persistent_keepalive) device.set_persistent_keepalive(id, *p.persistent_keepalive);
+        if (p.replace_allowed_ips) device.clear_allowed_ips(id);
+        for (const auto& prefix : p.allowed_ips) device.add_allowed_ip(id, prefix);
+    }
+}
+
+std::string format_get(const device::Device& device, const InterfaceSettings& settings) {
+    std::ostringstream out;
+    if (!device.private_key().is_zero()) out << "private_key=" << to_hex(device.private_key().view()) << "\n";
+    out << "listen_port=" << settings.listen_port << "\n";
+    if (settings.fwmark) out << "fwmark=" << settings.fwmark << "\n";
+    for (const auto id : device.peers()) {
+        const auto info = device.peer_info(id);
+        out << "public_key=" << to_hex(info.public_key) << "\n";
+        if (!info.preshared_key.is_zero()) out << "preshared_key=" << to_hex(info.preshared_key.view()) << "\n";
+        out << "protocol_version=1\n";
+        if (info.endpoint) out << "endpoint=" << info.endpoint->to_string() << "\n";
+        if (info.stats.last_handshake) {
+            const auto since_origin = *info.stats.last_handshake;
+            const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since_origin);
+            out << "last_handshake_time_sec=" << settings.unix_time_at_origin + seconds.count() << "\n";
+            out << "last_handshake_time_nsec=" << (since_origin - seconds).count() << "\n";
+        } else {
+            out << "last_handshake_time_sec=0\nlast_handshake_time_nsec=0\n";
+        }
+        out << "tx_bytes=" << info.stats.tx_bytes << "\n";
+        out << "rx_bytes=" << info.stats.rx_bytes << "\n";
+        out << "persistent_keepalive_interval="
+            << std::chrono::duration_cast<std::chrono::seconds>(info.persistent_keepalive).count() << "\n";
+        for (const auto& prefix : info.allowed_ips) out << "allowed_ip=" << prefix.to_string() << "\n";
+    }
+    out << "errno=0\n\n";
+    return out.str();
+}
+
+std::string handle_request(std::string_view request, device::Device& device, InterfaceSettings& settings,
+                           bool& changed) {
+    changed = false;
+    if (request.starts_with("get=1\n")) return format_get(device, settings);
+    if (request.starts_with("set=1\n")) {
+        auto change = parse_set(request.substr(6));
+        if (!change) return "errno=" + std::to_string(EINVAL) + "\n\n";
+        apply(change.value(), device, settings);
+        changed = true;
+        return "errno=0\n\n";
+    }
+    return "errno=" + std::to_string(EINVAL) + "\n\n";
+}
+
+}  // namespace wg::io
