@@ -36,6 +36,9 @@ Options:
                         readable by group or others when it holds a PrivateKey
   --mtu N               interface MTU (default 1420)
   --trace[=json]        one line per protocol event, naming its paper section
+  --keylog FILE         append each handshake's secrets to FILE (mode 0600) in Wireshark's
+                        WireGuard key-log format, so tshark -o wg.keylog_file:FILE decrypts
+                        a capture; for labs and debugging only
   -h, --help            this text
 
 Key commands, as in `wg`:
@@ -107,6 +110,7 @@ int run_interface(int argc, char** argv) {
     bool foreground = false;
     std::optional<std::string> config_path;
     std::optional<std::string> trace;
+    std::string keylog;
     std::size_t mtu = 1420;
     std::string name;
     for (int i = 1; i < argc; ++i) {
@@ -115,6 +119,8 @@ int run_interface(int argc, char** argv) {
             foreground = true;
         } else if (arg == "--config" && i + 1 < argc) {
             config_path = argv[++i];
+        } else if (arg == "--keylog" && i + 1 < argc) {
+            keylog = argv[++i];
         } else if (arg == "--mtu" && i + 1 < argc) {
             const std::string value = argv[++i];
             if (value.empty() || value.size() > 5 || value.find_first_not_of("0123456789") != std::string::npos ||
@@ -164,6 +170,7 @@ int run_interface(int argc, char** argv) {
     wg::io::InterfaceOptions options;
     options.name = name;
     options.mtu = mtu;
+    options.keylog_path = keylog;
     if (trace) {
         const bool json = *trace == "json";
         options.on_event = [json](const wg::device::Event& e, const wg::device::Device& d) { trace_event(e, d, json); };

@@ -296,6 +296,10 @@ void Device::receive_initiation(const Endpoint& from, ByteView message, Time now
     crypto::wipe(random.data(), random.size());
     params.sender_index = new_index(id);
     params.cookie = peer.cookie.for_mac2(now);
+    if (options_.on_handshake_secrets) {
+        options_.on_handshake_secrets({identity_.private_key, peer.remote.public_key, params.ephemeral_private,
+                                       peer.remote.preshared_key});
+    }
     Datagram response{from, Bytes(layout::Response::size)};
     auto keys = handshake::create_response(consumed.value(), params,
                                            std::span<std::uint8_t, layout::Response::size>(response.bytes));
@@ -510,6 +514,10 @@ void Device::initiate_handshake(Peer& peer, Time now, Outbox& out, bool is_retry
     params.sender_index = new_index(peer.id);
     params.cookie = peer.cookie.for_mac2(now);
     params.timestamp = next_timestamp(now);
+    if (options_.on_handshake_secrets) {
+        options_.on_handshake_secrets({identity_.private_key, peer.remote.public_key, params.ephemeral_private,
+                                       peer.remote.preshared_key});
+    }
     Datagram d{*peer.endpoint, Bytes(layout::Initiation::size)};
     auto started = handshake::InitiatorHandshake::create_initiation(
         identity_, peer.remote, params, std::span<std::uint8_t, layout::Initiation::size>(d.bytes));

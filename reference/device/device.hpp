@@ -22,6 +22,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -129,6 +130,15 @@ struct PeerStats {
     std::optional<Time> last_handshake;
 };
 
+/// The secrets of one handshake, for `--keylog` only: enough for Wireshark
+/// to derive the session keys of a capture (its WireGuard key-log format).
+struct HandshakeSecrets {
+    const crypto::PrivateKey& local_static;
+    const crypto::PublicKey& remote_static;
+    const crypto::PrivateKey& local_ephemeral;
+    const crypto::SymmetricKey& preshared_key;
+};
+
 struct DeviceOptions {
     std::size_t mtu = 1420;
     int load_threshold = cookie::LoadMeter::kDefaultThreshold;
@@ -137,6 +147,8 @@ struct DeviceOptions {
     /// Unix seconds at protocol time zero: initiation timestamps (§5.1) must
     /// follow the wall clock so they keep growing across restarts.
     std::uint64_t unix_time_at_origin = 1'700'000'000;
+    /// Opt-in: called with each handshake's secrets (never set it in production).
+    std::function<void(const HandshakeSecrets&)> on_handshake_secrets;
 };
 
 class Device final : private handshake::PeerDirectory {

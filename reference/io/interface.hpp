@@ -24,6 +24,8 @@ struct InterfaceOptions {
     std::string uapi_directory = "/var/run/wireguard";
     /// One line per protocol event (the `--trace` option); empty for none.
     std::function<void(const device::Event&, const device::Device&)> on_event;
+    /// Wireshark's WireGuard key-log file (`--keylog`); empty for none.
+    std::string keylog_path;
 };
 
 class Interface {

@@ -180,7 +180,18 @@ std::string format_get(const device::Device& device, const InterfaceSettings& se
         out << "persistent_keepalive_interval="
             << std::chrono::duration_cast<std::chrono::seconds>(info.persistent_keepalive).count() << "\n";
         for (const auto& prefix : info.allowed_ips) out << "allowed_ip=" << prefix.to_string() << "\n";
+        out << "wgref_handshakes_initiated=" << info.stats.handshakes_initiated << "\n";
+        out << "wgref_handshakes_completed=" << info.stats.handshakes_completed << "\n";
+        out << "wgref_cookies_received=" << info.stats.cookies_received << "\n";
+        out << "wgref_keepalives_received=" << info.stats.keepalives_received << "\n";
     }
+    // Read-only counters the other implementations lack. `wg` skips keys it
+    // does not know, so these cost it nothing; wgconform and labs read them.
+    for (std::size_t r = 0; r < device::kDropReasonCount; ++r) {
+        const auto reason = static_cast<device::DropReason>(r);
+        out << "wgref_drops_" << device::to_string(reason) << "=" << device.drops(reason) << "\n";
+    }
+    out << "wgref_cookies_sent=" << device.cookies_sent() << "\n";
     out << "errno=0\n\n";
     return out.str();
 }
