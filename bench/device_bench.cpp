@@ -37,16 +37,16 @@ static void BM_DevicePipe(benchmark::State& state) {
     // Handshake: a's packet waits for it, and arrives with the confirmation.
     a.send_packet(packet, now, to_b);
     for (int round = 0; round < 4; ++round) {
-        for (auto& d : to_b.datagrams) b.receive_datagram(ea, d.bytes, now, to_a);
+        for (auto& d : to_b.datagrams()) b.receive_datagram(ea, d.bytes, now, to_a);
         to_b.clear();
-        for (auto& d : to_a.datagrams) a.receive_datagram(eb, d.bytes, now, to_b);
+        for (auto& d : to_a.datagrams()) a.receive_datagram(eb, d.bytes, now, to_b);
         to_a.clear();
     }
     std::size_t delivered = 0;
     for (auto _ : state) {
         a.send_packet(packet, now, to_b);
-        for (auto& d : to_b.datagrams) b.receive_datagram(ea, d.bytes, now, to_a);
-        delivered += to_a.to_interface.size();
+        for (auto& d : to_b.datagrams()) b.receive_datagram(ea, d.bytes, now, to_a);
+        delivered += to_a.to_interface().size();
         to_b.clear();
         to_a.clear();
     }

@@ -260,10 +260,9 @@ void Device::receive_handshake(const Endpoint& from, ByteView message, MessageTy
         const auto source = from.cookie_source(length);
         if (!cookie_checker_.mac2_is_valid(message, {source.data(), length}, now)) {
             const std::uint32_t sender = load_le32(message.data() + layout::Initiation::sender);
-            Datagram reply{from, Bytes(layout::CookieReply::size)};
-            cookie_checker_.create_reply(message, sender, {source.data(), length}, now, rng_,
-                                         std::span<std::uint8_t, layout::CookieReply::size>(reply.bytes));
-            out.datagrams.push_back(std::move(reply));
+            std::array<std::uint8_t, layout::CookieReply::size> reply{};
+            cookie_checker_.create_reply(message, sender, {source.data(), length}, now, rng_, reply);
+            out.add_datagram(from, reply);
             ++cookies_sent_;
             out.events.push_back(Event{EventKind::cookie_reply_sent, std::nullopt, {}, {}, now});
             return drop(out, DropReason::cookie_required, now);
@@ -300,9 +299,8 @@ void Device::receive_initiation(const Endpoint& from, ByteView message, Time now
         options_.on_handshake_secrets({identity_.private_key, peer.remote.public_key, params.ephemeral_private,
                                        peer.remote.preshared_key});
     }
-    Datagram response{from, Bytes(layout::Response::size)};
-    auto keys = handshake::create_response(consumed.value(), params,
-                                           std::span<std::uint8_t, layout::Response::size>(response.bytes));
+    std::array<std::uint8_t, layout::Response::size> response{};
+    auto keys = handshake::create_response(consumed.value(), params, response);
     if (!keys) {
         release_index(params.sender_index);
         return drop(out, DropReason::handshake_rejected, now, id, RejectReason::low_order_point);
@@ -310,9 +308,9 @@ void Device::receive_initiation(const Endpoint& from, ByteView message, Time now
     update_endpoint(peer, from, now, out);
     install_keypair(peer, std::move(*keys), now);
     peer.last_response_index = params.sender_index;
-    peer.last_response_mac1 = cookie::mac1_of(response.bytes);
-    peer.stats.tx_bytes += response.bytes.size();
-    out.datagrams.push_back(std::move(response));
+    peer.last_response_mac1 = cookie::mac1_of(response);
+    peer.stats.tx_bytes += response.size();
+    out.add_datagram(from, response);
     emit(out, EventKind::response_sent, id, now);
     peer.timers.any_authenticated_packet_received();
     peer.timers.any_authenticated_packet_traversal(now);
@@ -431,7 +429,7 @@ void Device::receive_data(const Endpoint& from, ByteView message, Time now, Outb
     // §3: "the source IP of the decrypted packet is checked against the
     // allowed IPs of the peer that sent it".
     if (allowed_ips_.lookup_packet_source(inner) != peer.id) return drop(out, DropReason::allowed_ips, now, peer.id);
-    out.to_interface.emplace_back(inner.begin(), inner.end());
+    out.add_to_interface(inner);
     // [receive-data]
     peer.timers.data_received(now);
 }
@@ -465,11 +463,10 @@ bool Device::encrypt_and_send(Peer& peer, ByteView packet, Time now, Outbox& out
         return true;  // nowhere to send; waiting for a handshake will not help
     }
     const std::size_t padded = transport::padded_length(packet.size(), options_.mtu);
-    Datagram d{*peer.endpoint, Bytes(transport::message_size(padded))};
+    Datagram& d = out.add_datagram(*peer.endpoint, transport::message_size(padded));
     transport::seal_data_message(keypair->keys.sending, keypair->keys.remote_index, keypair->next_send_counter++,
                                  packet, padded, d.bytes);
     peer.stats.tx_bytes += d.bytes.size();
-    out.datagrams.push_back(std::move(d));
     if (!packet.empty()) peer.timers.data_sent(now, jitter());
     peer.timers.any_authenticated_packet_sent();
     peer.timers.any_authenticated_packet_traversal(now);
@@ -518,9 +515,8 @@ void Device::initiate_handshake(Peer& peer, Time now, Outbox& out, bool is_retry
         options_.on_handshake_secrets({identity_.private_key, peer.remote.public_key, params.ephemeral_private,
                                        peer.remote.preshared_key});
     }
-    Datagram d{*peer.endpoint, Bytes(layout::Initiation::size)};
-    auto started = handshake::InitiatorHandshake::create_initiation(
-        identity_, peer.remote, params, std::span<std::uint8_t, layout::Initiation::size>(d.bytes));
+    std::array<std::uint8_t, layout::Initiation::size> initiation{};
+    auto started = handshake::InitiatorHandshake::create_initiation(identity_, peer.remote, params, initiation);
     if (!started) {
         // A low-order peer key: configured, but never sent anything (kernel rule).
         release_index(params.sender_index);
@@ -529,9 +525,9 @@ void Device::initiate_handshake(Peer& peer, Time now, Outbox& out, bool is_retry
     }
     peer.handshake = std::move(started);
     peer.last_initiation_sent = now;
-    peer.stats.tx_bytes += d.bytes.size();
+    peer.stats.tx_bytes += initiation.size();
     ++peer.stats.handshakes_initiated;
-    out.datagrams.push_back(std::move(d));
+    out.add_datagram(*peer.endpoint, initiation);
     emit(out, EventKind::initiation_sent, peer.id, now);
     peer.timers.handshake_initiated(now, jitter());
     peer.timers.any_authenticated_packet_sent();

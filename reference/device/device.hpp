@@ -26,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -99,17 +100,44 @@ struct Datagram {
     Bytes bytes;
 };
 
-/// What the Device asks the outside world to do. The caller clears it (and
-/// may reuse it) between calls.
-struct Outbox {
-    std::vector<Datagram> datagrams;
-    std::vector<Bytes> to_interface;
+/// What the Device asks the outside world to do. The caller reads it, then
+/// clear()s it and hands it back. clear() keeps every buffer's memory, so
+/// once traffic is flowing the data path allocates nothing: each new
+/// datagram or packet reuses the slot (and the bytes) of an earlier one.
+class Outbox {
+public:
+    /// A datagram of `size` bytes to `to`, for the Device to fill in.
+    Datagram& add_datagram(const Endpoint& to, std::size_t size) {
+        if (datagram_count_ == datagram_slots_.size()) datagram_slots_.emplace_back();
+        Datagram& d = datagram_slots_[datagram_count_++];
+        d.to = to;
+        d.bytes.resize(size);
+        return d;
+    }
+    void add_datagram(const Endpoint& to, ByteView bytes) {
+        Datagram& d = add_datagram(to, bytes.size());
+        std::copy(bytes.begin(), bytes.end(), d.bytes.begin());
+    }
+    /// A packet for the interface.
+    void add_to_interface(ByteView packet) {
+        if (packet_count_ == packet_slots_.size()) packet_slots_.emplace_back();
+        packet_slots_[packet_count_++].assign(packet.begin(), packet.end());
+    }
+    std::span<Datagram> datagrams() { return {datagram_slots_.data(), datagram_count_}; }
+    std::span<Bytes> to_interface() { return {packet_slots_.data(), packet_count_}; }
     std::vector<Event> events;
+
     void clear() {
-        datagrams.clear();
-        to_interface.clear();
+        datagram_count_ = 0;
+        packet_count_ = 0;
         events.clear();
     }
+
+private:
+    std::vector<Datagram> datagram_slots_;
+    std::size_t datagram_count_ = 0;
+    std::vector<Bytes> packet_slots_;
+    std::size_t packet_count_ = 0;
 };
 
 struct PeerConfig {

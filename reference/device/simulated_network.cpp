@@ -66,8 +66,8 @@ void SimulatedNetwork::transmit(const Endpoint& from, Datagram d) {
 }
 
 void SimulatedNetwork::handle(Host& host, Outbox& out) {
-    for (auto& d : out.datagrams) transmit(host.endpoint, std::move(d));
-    for (auto& packet : out.to_interface) {
+    for (auto& d : out.datagrams()) transmit(host.endpoint, d);
+    for (auto& packet : out.to_interface()) {
         // Addressed to this host, or (if it forwards) routed back into the
         // interface towards another peer, as Linux forwarding would do.
         std::array<std::uint8_t, 4> destination{};
@@ -78,9 +78,9 @@ void SimulatedNetwork::handle(Host& host, Outbox& out) {
             Outbox forwarded;
             host.device->send_packet(packet, now_, forwarded);
             for (auto& e : forwarded.events) host.events.push_back(e);
-            for (auto& d : forwarded.datagrams) transmit(host.endpoint, std::move(d));
+            for (auto& d : forwarded.datagrams()) transmit(host.endpoint, d);
         } else {
-            host.delivered.push_back(std::move(packet));
+            host.delivered.push_back(packet);
         }
     }
     for (auto& e : out.events) host.events.push_back(e);

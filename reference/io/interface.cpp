@@ -260,10 +260,11 @@ void Interface::flush(device::Outbox& out) {
     std::array<mmsghdr, kBatch> messages{};
     std::array<iovec, kBatch> vectors{};
     std::array<sockaddr_in6, kBatch> destinations{};
-    for (std::size_t start = 0; start < out.datagrams.size(); start += kBatch) {
-        const std::size_t count = std::min(kBatch, out.datagrams.size() - start);
+    const auto datagrams = out.datagrams();
+    for (std::size_t start = 0; start < datagrams.size(); start += kBatch) {
+        const std::size_t count = std::min(kBatch, datagrams.size() - start);
         for (std::size_t i = 0; i < count; ++i) {
-            auto& d = out.datagrams[start + i];
+            auto& d = datagrams[start + i];
             destinations[i] = sockaddr_of(d.to);
             vectors[i] = {d.bytes.data(), d.bytes.size()};
             messages[i] = {};
@@ -274,7 +275,7 @@ void Interface::flush(device::Outbox& out) {
         }
         ::sendmmsg(udp_, messages.data(), static_cast<unsigned>(count), MSG_DONTWAIT);
     }
-    for (const auto& packet : out.to_interface) {
+    for (const auto& packet : out.to_interface()) {
         [[maybe_unused]] const auto w = ::write(tun_, packet.data(), packet.size());
     }
     if (options_.on_event) {
