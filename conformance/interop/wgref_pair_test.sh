@@ -87,6 +87,22 @@ check "ping IPv4, $peer_kind initiating" pings "$ns_b" 203.0.113.1
 check "wg show on wgref: a latest handshake as responder too" bash -c "
   ip netns exec $ns_a wg show $if_a latest-handshakes | awk '{exit !(\$2 > 0)}'"
 
+# wg showconf, syncconf, setconf. syncconf with an unchanged configuration
+# must not disturb the running session: no new handshake (the latest
+# handshake time stays put) and traffic keeps flowing.
+check "wg syncconf of an unchanged configuration keeps the session" bash -c "
+  before=\$(ip netns exec $ns_a wg show $if_a latest-handshakes | awk '{print \$2}')
+  sleep 1.2
+  ip netns exec $ns_a wg showconf $if_a > $work/showconf
+  ip netns exec $ns_a wg syncconf $if_a $work/showconf
+  ip netns exec $ns_a ping -c 2 -i 0.2 -W 2 203.0.113.2 >/dev/null
+  after=\$(ip netns exec $ns_a wg show $if_a latest-handshakes | awk '{print \$2}')
+  echo before=\$before after=\$after; [[ \$before -gt 0 && \$before == \$after ]]"
+check "wg setconf replaces the configuration, and traffic resumes" bash -c "
+  ip netns exec $ns_a wg setconf $if_a $work/showconf &&
+  ip netns exec $ns_a wg show $if_a allowed-ips | grep -q 203.0.113.2/32 &&
+  ip netns exec $ns_a ping -c 2 -i 0.2 -W 2 203.0.113.2 >/dev/null"
+
 # Roaming: the peer listens on a new port; its next packets come from there.
 ip netns exec "$ns_b" wg set "$if_b" listen-port 51999
 check "roaming: wgref follows the peer to port 51999" bash -c "

@@ -153,14 +153,18 @@ PeerId Device::set_peer(const PeerConfig& config) {
 bool Device::remove_peer(const crypto::PublicKey& public_key) {
     const auto id = find_peer(public_key);
     if (!id) return false;
+    // The key may live inside the peer being erased: forget it by id first.
+    peer_by_key_.erase(peers_.at(*id)->remote.public_key);
     erase_keys(*peers_.at(*id));
     allowed_ips_.remove_peer(*id);
     peers_.erase(*id);
-    peer_by_key_.erase(public_key);
     return true;
 }
 
 void Device::set_private_key(const crypto::PrivateKey& private_key) {
+    // `wg syncconf` re-sends the key it read back: the same key changes
+    // nothing (as in the kernel and wireguard-go), or no session would survive.
+    if (private_key == identity_.private_key) return;
     identity_ = handshake::StaticIdentity::from_private_key(private_key);
     cookie_checker_ = cookie::CookieChecker(identity_.mac1_key, identity_.cookie_key);
     // Sessions were made with the old key: the peers will not recognise us
@@ -190,7 +194,10 @@ void Device::set_persistent_keepalive(PeerId id, Duration interval) {
 }
 
 void Device::remove_all_peers() {
-    while (!peers_.empty()) remove_peer(peers_.begin()->second->remote.public_key);
+    while (!peers_.empty()) {
+        const crypto::PublicKey key = peers_.begin()->second->remote.public_key;  // a copy: the peer is about to go
+        remove_peer(key);
+    }
 }
 
 Device::PeerInfo Device::peer_info(PeerId id) const {

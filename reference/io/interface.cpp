@@ -310,7 +310,13 @@ void Interface::on_uapi_client(int client) {
     if (request.find("\n\n") != std::string::npos) {
         const std::uint16_t old_port = settings_.listen_port;
         bool changed = false;
-        std::string reply = handle_request(request, *device_, settings_, changed);
+        std::string reply;
+        try {
+            reply = handle_request(request, *device_, settings_, changed);
+        } catch (const std::exception&) {
+            // A bug must cost one request, not the interface and its sessions.
+            reply = "errno=" + std::to_string(EIO) + "\n\n";
+        }
         if (changed && settings_.listen_port != old_port) {
             std::string error;
             const std::uint16_t wanted = settings_.listen_port;

@@ -99,3 +99,32 @@ TEST_CASE("Re-applying an unchanged peer, as syncconf does, keeps its session", 
     io::handle_request("set=1\npublic_key=" + b_key + "\npreshared_key=" + hex_key(9) + "\n\n", a, settings, changed);
     CHECK_FALSE(a.has_sending_session(1, net.now()));
 }
+
+TEST_CASE("wg setconf twice: replace_peers removes and re-adds cleanly", "[uapi]") {
+    device::SeededRng rng(3);
+    device::Device d(crypto::PrivateKey{}, rng);
+    io::InterfaceSettings settings;
+    bool changed = false;
+    const std::string conf = "set=1\nprivate_key=" + hex_key(0x11) + "\nreplace_peers=true\npublic_key=" + hex_key(0x22) +
+                             "\nallowed_ip=203.0.113.2/32\npublic_key=" + hex_key(0x33) + "\nallowed_ip=203.0.113.3/32\n\n";
+    for (int i = 0; i < 3; ++i) REQUIRE(io::handle_request(conf, d, settings, changed) == "errno=0\n\n");
+    CHECK(d.peers().size() == 2);
+    CHECK(d.allowed_ips().size() == 2);
+    const std::string got = io::handle_request("get=1\n\n", d, settings, changed);
+    CHECK(got.find("public_key=" + hex_key(0x33)) != std::string::npos);
+}
+
+TEST_CASE("Setting the same private key again keeps every session", "[uapi]") {
+    device::SimulatedNetwork net(4);
+    net.add_host("a", 1);
+    net.add_host("b", 2);
+    net.connect("a", "b", {"203.0.113.2/32"}, {"203.0.113.1/32"});
+    net.send("a", device::make_ipv4_packet({203, 0, 113, 1}, {203, 0, 113, 2}, as_bytes("x")));
+    net.run_for(1s);
+    auto& a = *net.host("a").device;
+    REQUIRE(a.has_sending_session(1, net.now()));
+    a.set_private_key(net.host("a").private_key);  // what wg syncconf sends
+    CHECK(a.has_sending_session(1, net.now()));
+    a.set_private_key(crypto::PrivateKey::from(Bytes(32, 0x77)));  // a new identity ends them
+    CHECK_FALSE(a.has_sending_session(1, net.now()));
+}
