@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -94,6 +95,7 @@ void trace_event(const wg::device::Event& e, const wg::device::Device& device, b
     }
     const std::string section(wg::device::paper_section(e));
     std::ostringstream line;
+    line << std::fixed << std::setprecision(3);
     if (json) {
         line << "{\"time\":" << t << ",\"event\":\"" << what << "\",\"peer\":\"" << peer << "\",\"section\":\""
              << section << "\"";
