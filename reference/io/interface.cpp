@@ -142,18 +142,8 @@ std::unique_ptr<Interface> Interface::create(const InterfaceOptions& options, st
 
     if (!self->bind_udp(0, error)) return nullptr;
 
-    // Timers and signals arrive as file descriptors, so one epoll waits on all.
     self->timer_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    sigprocmask(SIG_BLOCK, &signals, nullptr);
-    self->signals_ = ::signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
-    self->epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
-    for (int fd : {self->tun_, self->udp_, self->timer_, self->signals_, self->uapi_}) {
-        if (fd < 0 || !watch(self->epoll_, fd)) return error = errno_text("epoll"), nullptr;
-    }
+    if (self->timer_ < 0) return error = errno_text("timerfd"), nullptr;
     return self;
 }
 
@@ -174,9 +164,9 @@ bool Interface::bind_udp(std::uint16_t port, std::string& error) {
     socklen_t length = sizeof local;
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length);
     if (udp_ >= 0) {
-        epoll_ctl(epoll_, EPOLL_CTL_DEL, udp_, nullptr);
+        if (epoll_ >= 0) epoll_ctl(epoll_, EPOLL_CTL_DEL, udp_, nullptr);
         ::close(udp_);
-        watch(epoll_, fd);
+        if (epoll_ >= 0) watch(epoll_, fd);
     }
     udp_ = fd;
     settings_.listen_port = ntohs(local.sin6_port);
@@ -194,6 +184,19 @@ bool Interface::configure(const DeviceChange& change, std::string& error) {
 Time Interface::now() const { return monotonic_now(); }
 
 int Interface::run() {
+    // The signalfd and the epoll set are made here, in the process that runs
+    // the loop: made before a fork (daemon mode), the epoll set would keep
+    // waiting on the parent's signal queue and never see our SIGTERM.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigprocmask(SIG_BLOCK, &signals, nullptr);
+    signals_ = ::signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+    epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+    for (int fd : {tun_, udp_, timer_, signals_, uapi_}) {
+        if (fd < 0 || !watch(epoll_, fd)) return 1;
+    }
     std::array<epoll_event, 16> events{};
     rearm_timer();
     while (true) {
