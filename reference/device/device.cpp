@@ -228,6 +228,7 @@ std::optional<handshake::KnownPeer> Device::find(const crypto::PublicKey& initia
     const auto id = find_peer(initiator_static);
     if (!id) return std::nullopt;
     const Peer& peer = *peers_.at(*id);
+    if (options_.flaws.accept_old_timestamps) return handshake::KnownPeer{&peer.remote, crypto::Tai64n{}};
     return handshake::KnownPeer{&peer.remote, peer.latest_timestamp};
 }
 
@@ -243,7 +244,10 @@ bool Device::has_sending_session(PeerId id, Time now) const {
 // ---- receiving: one datagram from the network ---------------------------
 
 void Device::receive_datagram(const Endpoint& from, ByteView datagram, Time now, Outbox& out) {
-    const auto type = handshake::classify(datagram);
+    auto type = handshake::classify(datagram);
+    if (options_.flaws.ignore_reserved_bytes && !type && !datagram.empty() && datagram[0] >= 1 && datagram[0] <= 4) {
+        type = static_cast<MessageType>(datagram[0]);
+    }
     if (!type) return drop(out, DropReason::malformed, now);
     switch (*type) {
         case MessageType::initiation:
@@ -254,6 +258,7 @@ void Device::receive_datagram(const Endpoint& from, ByteView datagram, Time now,
 }
 
 void Device::receive_handshake(const Endpoint& from, ByteView message, MessageType type, Time now, Outbox& out) {
+    if (options_.flaws.ignore_reserved_bytes || options_.flaws.ignore_mac1) message = repair_for_flaws(message, type);
     if (handshake::check_header(message, type)) return drop(out, DropReason::malformed, now);
     // [handshake-defences]
     // §5.4.4: mac1 first. Without our public key nobody can make it, so a
@@ -262,7 +267,7 @@ void Device::receive_handshake(const Endpoint& from, ByteView message, MessageTy
 
     // §5.4.7: under load, only senders that prove their address with mac2
     // get Curve25519 work, and each address only at a bounded rate.
-    if (load_.record_handshake(now)) {
+    if (under_load_for_handshake(now)) {
         std::size_t length = 0;
         const auto source = from.cookie_source(length);
         if (!cookie_checker_.mac2_is_valid(message, {source.data(), length}, now)) {
@@ -392,14 +397,15 @@ void Device::receive_data(const Endpoint& from, ByteView message, Time now, Outb
     if (!keypair) return drop(out, DropReason::unknown_index, now, peer.id);
     if (keypair->expired(now)) return drop(out, DropReason::expired_session, now, peer.id);
     // A cheap look at the window before the expensive decryption...
-    if (!keypair->replay.may_accept(header.value().counter)) return drop(out, DropReason::replay, now, peer.id);
+    const bool check_replay = !options_.flaws.accept_replayed_data;
+    if (check_replay && !keypair->replay.may_accept(header.value().counter)) return drop(out, DropReason::replay, now, peer.id);
 
     thread_local std::array<std::uint8_t, 65536> plaintext;
     auto opened = transport::open_data_message(keypair->keys.receiving, message, plaintext);
     if (!opened) return drop(out, DropReason::decrypt_failed, now, peer.id);
     // ...and the real update only now that the packet is authentic, so a
     // forged counter can never move the window (§5.4.6).
-    if (!keypair->replay.accept(header.value().counter)) return drop(out, DropReason::replay, now, peer.id);
+    if (check_replay && !keypair->replay.accept(header.value().counter)) return drop(out, DropReason::replay, now, peer.id);
 
     // Key confirmation: the initiator used the responder's new keys, so
     // the responder may now send with them.
@@ -435,7 +441,9 @@ void Device::receive_data(const Endpoint& from, ByteView message, Time now, Outb
     const ByteView inner = padded.first(*length);
     // §3: "the source IP of the decrypted packet is checked against the
     // allowed IPs of the peer that sent it".
-    if (allowed_ips_.lookup_packet_source(inner) != peer.id) return drop(out, DropReason::allowed_ips, now, peer.id);
+    if (allowed_ips_.lookup_packet_source(inner) != peer.id && !options_.flaws.accept_any_inner_source) {
+        return drop(out, DropReason::allowed_ips, now, peer.id);
+    }
     out.add_to_interface(inner);
     // [receive-data]
     peer.timers.data_received(now);
@@ -589,6 +597,10 @@ void Device::install_keypair(Peer& peer, handshake::TransportKeys keys, Time now
             peer.previous = std::move(peer.current);
         }
         peer.current = std::move(keypair);
+    } else if (options_.flaws.send_before_confirmation) {
+        retire(peer.previous);
+        peer.previous = std::move(peer.current);
+        peer.current = std::move(keypair);
     } else {
         // The responder waits for key confirmation (§5.4.6).
         retire(peer.next);
@@ -630,6 +642,25 @@ Duration Device::jitter() {
     rng_.fill({reinterpret_cast<std::uint8_t*>(&r), sizeof r});
     const auto max = std::chrono::duration_cast<std::chrono::microseconds>(timers::kRekeyTimeoutJitterMax).count();
     return std::chrono::microseconds(r % static_cast<std::uint32_t>(max + 1));
+}
+
+// ---- deliberate flaws, for wgconform's self-tests (DeviceFlaws) ----------
+
+bool Device::under_load_for_handshake(Time now) {
+    const bool loaded = load_.record_handshake(now);
+    if (options_.flaws.never_under_load) return false;
+    return loaded || options_.flaws.always_under_load;
+}
+
+ByteView Device::repair_for_flaws(ByteView message, MessageType type) {
+    // A flawed Device "accepts" what a correct one refuses by repairing a
+    // copy: zero reserved bytes, or a mac1 recomputed with our own key.
+    thread_local Bytes copy;
+    copy.assign(message.begin(), message.end());
+    if (copy.size() != handshake::exact_size(type)) return message;
+    if (options_.flaws.ignore_reserved_bytes) copy[1] = copy[2] = copy[3] = 0;
+    if (options_.flaws.ignore_mac1) cookie::write_mac1(copy, identity_.mac1_key);
+    return copy;
 }
 
 void Device::drop(Outbox& out, DropReason reason, Time now, std::optional<PeerId> peer,

@@ -167,6 +167,21 @@ struct HandshakeSecrets {
     const crypto::SymmetricKey& preshared_key;
 };
 
+/// Deliberate protocol violations, for wgconform's self-tests only: a
+/// conformance case that cannot fail proves nothing, so each case is run
+/// against a Device with exactly the flaw it looks for, and must say FAIL.
+/// Never set any of these outside a test.
+struct DeviceFlaws {
+    bool accept_replayed_data = false;         ///< no replay window (§5.4.6)
+    bool accept_any_inner_source = false;      ///< no allowed-IPs source check (§3)
+    bool accept_old_timestamps = false;        ///< no TAI64N replay check (§5.1)
+    bool ignore_mac1 = false;                  ///< answers handshakes with a bad mac1 (§5.4.4)
+    bool ignore_reserved_bytes = false;        ///< classifies by the type byte alone (§5.4.2)
+    bool always_under_load = false;            ///< sends cookies when not under load (§5.4.7)
+    bool never_under_load = false;             ///< never asks for mac2, whatever the load (§5.4.7)
+    bool send_before_confirmation = false;     ///< responder sends on new keys at once (§5.4.6)
+};
+
 struct DeviceOptions {
     std::size_t mtu = 1420;
     int load_threshold = cookie::LoadMeter::kDefaultThreshold;
@@ -177,6 +192,7 @@ struct DeviceOptions {
     std::uint64_t unix_time_at_origin = 1'700'000'000;
     /// Opt-in: called with each handshake's secrets (never set it in production).
     std::function<void(const HandshakeSecrets&)> on_handshake_secrets;
+    DeviceFlaws flaws;
 };
 
 class Device final : private handshake::PeerDirectory {
@@ -260,6 +276,8 @@ private:
     std::uint32_t new_index(PeerId peer);
     void release_index(std::uint32_t index);
     Duration jitter();
+    bool under_load_for_handshake(Time now);
+    ByteView repair_for_flaws(ByteView message, handshake::MessageType type);
     crypto::Tai64n next_timestamp(Time now);
     void drop(Outbox& out, DropReason reason, Time now, std::optional<PeerId> peer = std::nullopt,
               std::optional<handshake::RejectReason> why = std::nullopt);
