@@ -62,7 +62,10 @@ std::uint16_t internet_checksum(ByteView data, std::uint32_t sum) {
     return static_cast<std::uint16_t>(~sum);
 }
 
-Bytes make_echo_request(const TunnelAddress& source, const TunnelAddress& destination, EchoId id, ByteView payload) {
+namespace {
+
+Bytes make_echo(const TunnelAddress& source, const TunnelAddress& destination, EchoId id, ByteView payload,
+                bool reply) {
     const bool v4 = source.family == AF_INET;
     const std::size_t ip_header = v4 ? kIpv4HeaderSize : kIpv6HeaderSize;
     const std::size_t icmp_length = kIcmpHeaderSize + payload.size();
@@ -89,7 +92,7 @@ Bytes make_echo_request(const TunnelAddress& source, const TunnelAddress& destin
         std::copy_n(destination.bytes.begin(), 16, ip + 24);
     }
     std::uint8_t* icmp = ip + ip_header;
-    icmp[0] = v4 ? kIcmpEchoRequest : kIcmpv6EchoRequest;
+    icmp[0] = reply ? (v4 ? kIcmpEchoReply : kIcmpv6EchoReply) : (v4 ? kIcmpEchoRequest : kIcmpv6EchoRequest);
     icmp[4] = static_cast<std::uint8_t>(id.identifier >> 8);
     icmp[5] = static_cast<std::uint8_t>(id.identifier);
     icmp[6] = static_cast<std::uint8_t>(id.sequence >> 8);
@@ -100,6 +103,37 @@ Bytes make_echo_request(const TunnelAddress& source, const TunnelAddress& destin
     icmp[2] = static_cast<std::uint8_t>(sum >> 8);
     icmp[3] = static_cast<std::uint8_t>(sum);
     return packet;
+}
+
+}  // namespace
+
+Bytes make_echo_request(const TunnelAddress& source, const TunnelAddress& destination, EchoId id, ByteView payload) {
+    return make_echo(source, destination, id, payload, /*reply=*/false);
+}
+
+Bytes make_echo_reply(const TunnelAddress& source, const TunnelAddress& destination, EchoId id, ByteView payload) {
+    return make_echo(source, destination, id, payload, /*reply=*/true);
+}
+
+std::optional<Bytes> answer_echo_request(ByteView packet, const TunnelAddress& own) {
+    const bool v4 = own.family == AF_INET;
+    const std::size_t ip_header = v4 ? kIpv4HeaderSize : kIpv6HeaderSize;
+    if (packet.size() < ip_header + kIcmpHeaderSize) return std::nullopt;
+    TunnelAddress source;
+    source.family = own.family;
+    if (v4) {
+        if (packet[0] != 0x45 || packet[9] != kProtocolIcmp) return std::nullopt;
+        if (!std::equal(own.bytes.begin(), own.bytes.begin() + 4, packet.begin() + 16)) return std::nullopt;
+        std::copy_n(packet.begin() + 12, 4, source.bytes.begin());
+    } else {
+        if ((packet[0] >> 4) != 6 || packet[6] != kProtocolIcmpv6) return std::nullopt;
+        if (!std::equal(own.bytes.begin(), own.bytes.end(), packet.begin() + 24)) return std::nullopt;
+        std::copy_n(packet.begin() + 8, 16, source.bytes.begin());
+    }
+    const ByteView icmp = packet.subspan(ip_header);
+    if (icmp[0] != (v4 ? kIcmpEchoRequest : kIcmpv6EchoRequest)) return std::nullopt;
+    const EchoId id{static_cast<std::uint16_t>(icmp[4] << 8 | icmp[5]), static_cast<std::uint16_t>(icmp[6] << 8 | icmp[7])};
+    return make_echo_reply(own, source, id, icmp.subspan(kIcmpHeaderSize));
 }
 
 bool is_echo_reply(ByteView packet, const TunnelAddress& source, const TunnelAddress& destination, EchoId id,

@@ -36,6 +36,15 @@ struct EchoId {
 /// (both of one family) with `payload` as its data.
 Bytes make_echo_request(const TunnelAddress& source, const TunnelAddress& destination, EchoId id, ByteView payload);
 
+/// The echo reply `source` would send to `destination`. wgconform sends one
+/// unasked-for (it is delivered, and answered by nothing) to see the target's
+/// passive keepalive (§6.5).
+Bytes make_echo_reply(const TunnelAddress& source, const TunnelAddress& destination, EchoId id, ByteView payload);
+
+/// What a host with address `own` answers to `packet`, if it is an echo
+/// request to `own`: the in-process target's whole IP stack.
+std::optional<Bytes> answer_echo_request(ByteView packet, const TunnelAddress& own);
+
 /// True when `packet` is the echo reply to make_echo_request(source,
 /// destination, id, payload): from `destination` to `source`, same id and data.
 bool is_echo_reply(ByteView packet, const TunnelAddress& source, const TunnelAddress& destination, EchoId id,

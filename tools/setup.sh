@@ -8,6 +8,7 @@ packages=(
   libbotan-2-dev libb2-dev catch2 libbenchmark-dev libpcap-dev doxygen
   python3 python3-scapy python3-cryptography python3-nacl
   wireguard-go wireguard-tools tshark iperf3 iproute2 iputils-ping procps kmod ca-certificates
+  qemu-system-x86 busybox-static cpio xz-utils
 )
 
 if [[ $(id -u) -ne 0 ]]; then

@@ -225,7 +225,8 @@ std::vector<PeerId> Device::peers() const {
 }
 
 std::optional<handshake::KnownPeer> Device::find(const crypto::PublicKey& initiator_static) const {
-    const auto id = find_peer(initiator_static);
+    auto id = find_peer(initiator_static);
+    if (!id && options_.flaws.accept_unknown_peers) id = const_cast<Device*>(this)->ensure_peer(initiator_static);
     if (!id) return std::nullopt;
     const Peer& peer = *peers_.at(*id);
     if (options_.flaws.accept_old_timestamps) return handshake::KnownPeer{&peer.remote, crypto::Tai64n{}};
@@ -244,10 +245,7 @@ bool Device::has_sending_session(PeerId id, Time now) const {
 // ---- receiving: one datagram from the network ---------------------------
 
 void Device::receive_datagram(const Endpoint& from, ByteView datagram, Time now, Outbox& out) {
-    auto type = handshake::classify(datagram);
-    if (options_.flaws.ignore_reserved_bytes && !type && !datagram.empty() && datagram[0] >= 1 && datagram[0] <= 4) {
-        type = static_cast<MessageType>(datagram[0]);
-    }
+    const auto type = handshake::classify(datagram);
     if (!type) return drop(out, DropReason::malformed, now);
     switch (*type) {
         case MessageType::initiation:
@@ -258,7 +256,6 @@ void Device::receive_datagram(const Endpoint& from, ByteView datagram, Time now,
 }
 
 void Device::receive_handshake(const Endpoint& from, ByteView message, MessageType type, Time now, Outbox& out) {
-    if (options_.flaws.ignore_reserved_bytes || options_.flaws.ignore_mac1) message = repair_for_flaws(message, type);
     if (handshake::check_header(message, type)) return drop(out, DropReason::malformed, now);
     // [handshake-defences]
     // §5.4.4: mac1 first. Without our public key nobody can make it, so a
@@ -270,7 +267,7 @@ void Device::receive_handshake(const Endpoint& from, ByteView message, MessageTy
     if (under_load_for_handshake(now)) {
         std::size_t length = 0;
         const auto source = from.cookie_source(length);
-        if (!cookie_checker_.mac2_is_valid(message, {source.data(), length}, now)) {
+        if (!cookie_checker_.mac2_is_valid(message, {source.data(), length}, now) || options_.flaws.ignore_mac2) {
             const std::uint32_t sender = load_le32(message.data() + layout::Initiation::sender);
             std::array<std::uint8_t, layout::CookieReply::size> reply{};
             cookie_checker_.create_reply(message, sender, {source.data(), length}, now, rng_, reply);
@@ -395,17 +392,22 @@ void Device::receive_data(const Endpoint& from, ByteView message, Time now, Outb
         if (k && k->keys.local_index == header.value().receiver_index) keypair = k;
     }
     if (!keypair) return drop(out, DropReason::unknown_index, now, peer.id);
-    if (keypair->expired(now)) return drop(out, DropReason::expired_session, now, peer.id);
+    if (keypair->expired(now) && !options_.flaws.no_session_expiry) return drop(out, DropReason::expired_session, now, peer.id);
     // A cheap look at the window before the expensive decryption...
     const bool check_replay = !options_.flaws.accept_replayed_data;
     if (check_replay && !keypair->replay.may_accept(header.value().counter)) return drop(out, DropReason::replay, now, peer.id);
+
+    const bool flawed_window = options_.flaws.update_window_before_auth;
+    if (check_replay && flawed_window) (void)keypair->replay.accept(header.value().counter);
 
     thread_local std::array<std::uint8_t, 65536> plaintext;
     auto opened = transport::open_data_message(keypair->keys.receiving, message, plaintext);
     if (!opened) return drop(out, DropReason::decrypt_failed, now, peer.id);
     // ...and the real update only now that the packet is authentic, so a
     // forged counter can never move the window (§5.4.6).
-    if (check_replay && !keypair->replay.accept(header.value().counter)) return drop(out, DropReason::replay, now, peer.id);
+    if (check_replay && !flawed_window && !keypair->replay.accept(header.value().counter)) {
+        return drop(out, DropReason::replay, now, peer.id);
+    }
 
     // Key confirmation: the initiator used the responder's new keys, so
     // the responder may now send with them.
@@ -446,7 +448,7 @@ void Device::receive_data(const Endpoint& from, ByteView message, Time now, Outb
     }
     out.add_to_interface(inner);
     // [receive-data]
-    peer.timers.data_received(now);
+    if (!options_.flaws.no_passive_keepalive) peer.timers.data_received(now);
 }
 
 // ---- sending: one packet from the interface -----------------------------
@@ -472,7 +474,7 @@ void Device::send_packet(ByteView ip_packet, Time now, Outbox& out) {
 
 bool Device::encrypt_and_send(Peer& peer, ByteView packet, Time now, Outbox& out) {
     Keypair* keypair = peer.current.get();
-    if (!keypair || keypair->expired(now)) return false;
+    if (!keypair || (keypair->expired(now) && !options_.flaws.no_session_expiry)) return false;
     if (!peer.endpoint) {
         drop(out, DropReason::no_endpoint, now, peer.id);
         return true;  // nowhere to send; waiting for a handshake will not help
@@ -650,17 +652,6 @@ bool Device::under_load_for_handshake(Time now) {
     const bool loaded = load_.record_handshake(now);
     if (options_.flaws.never_under_load) return false;
     return loaded || options_.flaws.always_under_load;
-}
-
-ByteView Device::repair_for_flaws(ByteView message, MessageType type) {
-    // A flawed Device "accepts" what a correct one refuses by repairing a
-    // copy: zero reserved bytes, or a mac1 recomputed with our own key.
-    thread_local Bytes copy;
-    copy.assign(message.begin(), message.end());
-    if (copy.size() != handshake::exact_size(type)) return message;
-    if (options_.flaws.ignore_reserved_bytes) copy[1] = copy[2] = copy[3] = 0;
-    if (options_.flaws.ignore_mac1) cookie::write_mac1(copy, identity_.mac1_key);
-    return copy;
 }
 
 void Device::drop(Outbox& out, DropReason reason, Time now, std::optional<PeerId> peer,

@@ -169,17 +169,21 @@ struct HandshakeSecrets {
 
 /// Deliberate protocol violations, for wgconform's self-tests only: a
 /// conformance case that cannot fail proves nothing, so each case is run
-/// against a Device with exactly the flaw it looks for, and must say FAIL.
+/// against a Device with the flaw it looks for, and must say FAIL. (Flaws
+/// that only change bytes on the wire live in wgconform's LoopbackTarget.)
 /// Never set any of these outside a test.
 struct DeviceFlaws {
     bool accept_replayed_data = false;         ///< no replay window (§5.4.6)
+    bool update_window_before_auth = false;    ///< a forged packet can use up a counter (§5.4.6)
     bool accept_any_inner_source = false;      ///< no allowed-IPs source check (§3)
     bool accept_old_timestamps = false;        ///< no TAI64N replay check (§5.1)
-    bool ignore_mac1 = false;                  ///< answers handshakes with a bad mac1 (§5.4.4)
-    bool ignore_reserved_bytes = false;        ///< classifies by the type byte alone (§5.4.2)
+    bool accept_unknown_peers = false;         ///< answers any static key, adding it as a peer (§5.4.2)
     bool always_under_load = false;            ///< sends cookies when not under load (§5.4.7)
     bool never_under_load = false;             ///< never asks for mac2, whatever the load (§5.4.7)
+    bool ignore_mac2 = false;                  ///< under load, a valid mac2 does not help (§5.4.7)
     bool send_before_confirmation = false;     ///< responder sends on new keys at once (§5.4.6)
+    bool no_passive_keepalive = false;         ///< never answers data with a keepalive (§6.5)
+    bool no_session_expiry = false;            ///< keys never expire (§6.2 REJECT_AFTER_TIME)
 };
 
 struct DeviceOptions {
@@ -277,7 +281,6 @@ private:
     void release_index(std::uint32_t index);
     Duration jitter();
     bool under_load_for_handshake(Time now);
-    ByteView repair_for_flaws(ByteView message, handshake::MessageType type);
     crypto::Tai64n next_timestamp(Time now);
     void drop(Outbox& out, DropReason reason, Time now, std::optional<PeerId> peer = std::nullopt,
               std::optional<handshake::RejectReason> why = std::nullopt);

@@ -1,0 +1,69 @@
+// Shared steps of the cases (see case_support.hpp).
+#include "case_support.hpp"
+
+#include "handshake/messages.hpp"
+
+namespace wg::conformance {
+
+std::optional<std::pair<TunnelAddress, TunnelAddress>> any_addresses(const ProbePeer& peer) {
+    if (auto a = peer.addresses(AF_INET)) return a;
+    return peer.addresses(AF_INET6);
+}
+
+bool echo_comes_back(CaseContext& context, const Echo& echo, Port port, const Session& session, Duration wait) {
+    context.network.send(port, echo.datagram);
+    const Session* sessions[] = {&session};
+    return await_echo_reply(context.network, port, echo, sessions, wait).has_value();
+}
+
+std::optional<Session> confirmed_session(CaseContext& context, ProbePeer& peer, Port port, std::string& why) {
+    const auto addresses = any_addresses(peer);
+    if (!addresses) {
+        why = "no tunnel address of one family for both the harness and the target";
+        return std::nullopt;
+    }
+    auto session = peer.handshake(port, context.config.answer_wait, why);
+    if (!session) {
+        why = "no handshake: " + why;
+        return std::nullopt;
+    }
+    const Echo first = peer.echo(*session, addresses->first, addresses->second);
+    if (!echo_comes_back(context, first, port, *session, context.config.answer_wait)) {
+        why = "handshake completed, but no echo reply to the first data message";
+        return std::nullopt;
+    }
+    return session;
+}
+
+bool silence_on(ProbeNetwork& network, Port port, Duration wait, std::string& what) {
+    const Duration deadline = network.now() + wait;
+    while (network.now() < deadline) {
+        auto datagram = network.receive(port, deadline - network.now());
+        if (!datagram) return true;
+        const auto type = handshake::classify(*datagram);
+        // Keepalives of earlier sessions may still arrive; only answers count.
+        if (type == handshake::MessageType::transport_data) continue;
+        what = !type ? "an unclassifiable datagram"
+             : *type == handshake::MessageType::initiation ? "a handshake initiation"
+             : *type == handshake::MessageType::response ? "a handshake response"
+             : "a cookie reply";
+        return false;
+    }
+    return true;
+}
+
+std::string describe(ProbePeer::Answer::Kind kind) {
+    switch (kind) {
+        case ProbePeer::Answer::Kind::silence: return "nothing";
+        case ProbePeer::Answer::Kind::response: return "a handshake response";
+        case ProbePeer::Answer::Kind::cookie_reply: return "a cookie reply";
+        case ProbePeer::Answer::Kind::other: return "a malformed answer";
+    }
+    return "?";
+}
+
+std::string milliseconds(Duration d) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
+}
+
+}  // namespace wg::conformance

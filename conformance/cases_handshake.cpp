@@ -1,0 +1,179 @@
+// Cases: the handshake (paper §5.1, §5.4.2–5.4.4). What a responder must do
+// with an initiation, seen from outside:
+//   - answer a valid one with a response that verifies, mac1 included;
+//   - stay silent when mac1 is wrong (§5.4.4: checked before any DH, so
+//     forged packets cost a BLAKE2s and get nothing), when the static key is
+//     not a peer's (§5.4.2), when the timestamp is not newer than the last
+//     one it accepted from that peer (§5.1: a replayed or older initiation
+//     must never produce a second response), and when reserved bytes are
+//     not zero (the type is a 32-bit little-endian word; the kernel matches
+//     all four bytes);
+//   - survive malformed messages of every type and still answer afterwards.
+#include <array>
+
+#include "case_support.hpp"
+#include "cookie/macs.hpp"
+#include "crypto/x25519.hpp"
+
+namespace wg::conformance {
+namespace {
+
+using Kind = ProbePeer::Answer::Kind;
+namespace layout = handshake::layout;
+
+/// Sends `bytes` as `peer`'s initiation from a new port and reports what came back.
+ProbePeer::Answer send_and_listen(CaseContext& c, ProbePeer& peer, const ProbePeer::Initiation& initiation,
+                                  ByteView bytes, Duration wait, Port* port_used = nullptr) {
+    const Port port = c.network.open_port();
+    if (port_used) *port_used = port;
+    peer.send_initiation(port, bytes);
+    return peer.await_answer(port, initiation, wait);
+}
+
+Outcome valid_initiation(CaseContext& c) {
+    auto initiation = c.first.initiate();
+    Port port = 0;
+    auto answer = send_and_listen(c, c.first, initiation, initiation.bytes, c.config.answer_wait, &port);
+    std::string note;
+    if (answer.kind == Kind::cookie_reply && answer.cookie) {
+        // Under load the target may ask for a cookie first (§5.4.7); then
+        // the same question with mac2 must be answered.
+        initiation = c.first.initiate(answer.cookie);
+        c.first.send_initiation(port, initiation.bytes);
+        answer = c.first.await_answer(port, initiation, c.config.answer_wait);
+        note = " (after a cookie reply and a retry with mac2)";
+    }
+    if (answer.kind == Kind::silence) return fail("no answer to a valid initiation within " + milliseconds(c.config.answer_wait));
+    if (answer.kind != Kind::response) return fail("answered with " + describe(answer.kind) + ": " + answer.detail);
+    if (!cookie::mac1_is_valid(answer.message, c.first.identity().mac1_key)) {
+        return fail("the response's mac1 is not MAC(HASH(\"mac1----\" || initiator's public key), msg)");
+    }
+    return pass("92-byte response, mac1 valid, keys derived" + note);
+}
+
+Outcome bad_mac1(CaseContext& c) {
+    auto initiation = c.first.initiate();
+    auto bytes = initiation.bytes;
+    bytes[layout::Initiation::mac1] ^= 0x01;
+    const auto answer = send_and_listen(c, c.first, initiation, bytes, c.config.silence_wait);
+    if (answer.kind != Kind::silence) return fail("an initiation with one bit of mac1 flipped got " + describe(answer.kind));
+    return pass("one bit of mac1 flipped: no answer in " + milliseconds(c.config.silence_wait));
+}
+
+Outcome unknown_key(CaseContext& c) {
+    std::array<std::uint8_t, crypto::kKeySize> random{};
+    c.rng.fill(random);
+    ProbePeer stranger(c.network, crypto::make_private_key(random), c.config.target, c.rng);
+    const auto initiation = stranger.initiate();
+    const auto answer = send_and_listen(c, stranger, initiation, initiation.bytes, c.config.silence_wait);
+    if (answer.kind != Kind::silence) return fail("an initiation from a key that is not a peer got " + describe(answer.kind));
+    return pass("valid mac1, unknown static key: no answer in " + milliseconds(c.config.silence_wait));
+}
+
+Outcome replayed_initiation(CaseContext& c) {
+    const auto initiation = c.first.initiate();
+    Port port = 0;
+    const auto first = send_and_listen(c, c.first, initiation, initiation.bytes, c.config.answer_wait, &port);
+    if (first.kind != Kind::response) return skip("the original initiation got " + describe(first.kind) + ", not a response");
+    c.first.send_initiation(port, initiation.bytes);  // the same 148 bytes, 50 ms later
+    const auto again = c.first.await_answer(port, initiation, c.config.silence_wait);
+    if (again.kind != Kind::silence) return fail("the same initiation sent twice was answered twice (" + describe(again.kind) + ")");
+    return pass("identical initiation resent: answered once, then silence for " + milliseconds(c.config.silence_wait));
+}
+
+/// `t` less one second: an older timestamp than one the target accepted.
+crypto::Tai64n one_second_earlier(const crypto::Tai64n& t) {
+    auto bytes = t.bytes();
+    std::uint64_t seconds = 0;
+    for (int i = 0; i < 8; ++i) seconds = seconds << 8 | bytes[static_cast<std::size_t>(i)];
+    --seconds;
+    for (int i = 7; i >= 0; --i, seconds >>= 8) bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(seconds);
+    return crypto::Tai64n::from_bytes(bytes);
+}
+
+Outcome old_timestamp(CaseContext& c) {
+    const auto initiation = c.first.initiate();
+    Port port = 0;
+    const auto first = send_and_listen(c, c.first, initiation, initiation.bytes, c.config.answer_wait, &port);
+    if (first.kind != Kind::response) return skip("the reference initiation got " + describe(first.kind) + ", not a response");
+    const auto accepted = crypto::Tai64n::from_bytes(c.first.last_timestamp().view());
+    const auto older = c.first.initiate(std::nullopt, one_second_earlier(accepted));
+    c.first.send_initiation(port, older.bytes);
+    const auto answer = c.first.await_answer(port, older, c.config.silence_wait);
+    if (answer.kind != Kind::silence) return fail("a fresh initiation with a timestamp 1 s older than the last accepted got " + describe(answer.kind));
+    return pass("fresh ephemeral, timestamp 1 s older than the last accepted: no answer");
+}
+
+Outcome reserved_bytes(CaseContext& c) {
+    // The handshake half: a reserved byte set, mac1 recomputed so that only
+    // the reserved byte is wrong.
+    const auto initiation = c.first.initiate();
+    auto bytes = initiation.bytes;
+    bytes[1] = 0x01;
+    cookie::write_mac1(bytes, c.first.target().mac1_key);
+    const auto answer = send_and_listen(c, c.first, initiation, bytes, c.config.silence_wait);
+    if (answer.kind != Kind::silence) return fail("an initiation with reserved byte 1 set (valid mac1) got " + describe(answer.kind));
+    // The data half: the header is not authenticated, so only the type
+    // check can refuse it; the untouched packet must still be delivered.
+    std::string why;
+    const Port port = c.network.open_port();
+    auto session = confirmed_session(c, c.first, port, why);
+    if (!session) return skip("initiation part passed; data part: " + why);
+    const auto addresses = any_addresses(c.first);
+    const Echo echo = c.first.echo(*session, addresses->first, addresses->second);
+    Bytes flawed = echo.datagram;
+    flawed[3] = 0x80;
+    const Echo as_sent{echo.source, echo.destination, echo.id, echo.payload, echo.counter, flawed};
+    if (echo_comes_back(c, as_sent, port, *session, c.config.silence_wait)) {
+        return fail("transport data with reserved byte 3 set was delivered");
+    }
+    if (!echo_comes_back(c, echo, port, *session, c.config.answer_wait)) {
+        return fail("after the flawed copy was dropped, the same packet with zero reserved bytes was not delivered");
+    }
+    return pass("initiation and transport data with a reserved byte set: both dropped; the clean data delivered");
+}
+
+Outcome malformed(CaseContext& c) {
+    const Port port = c.network.open_port();
+    const auto valid = c.first.initiate();
+    std::vector<Bytes> junk;
+    junk.emplace_back();                                      // empty
+    junk.push_back(Bytes{1});                                 // a type byte alone
+    for (std::size_t size : {std::size_t{4}, std::size_t{147}, std::size_t{149}, std::size_t{1500}}) {
+        Bytes b(valid.bytes.begin(), valid.bytes.end());
+        b.resize(size, 0);                                    // truncated or extended initiation
+        junk.push_back(b);
+    }
+    for (std::uint8_t type : {std::uint8_t{2}, std::uint8_t{3}, std::uint8_t{4}, std::uint8_t{0}, std::uint8_t{5}, std::uint8_t{0xff}}) {
+        for (std::size_t size : {std::size_t{4}, std::size_t{31}, std::size_t{63}, std::size_t{65}, std::size_t{91}, std::size_t{93}, std::size_t{148}}) {
+            Bytes b(size);
+            c.rng.fill(b);
+            b[0] = type;
+            if (size >= 4) b[1] = b[2] = b[3] = 0;
+            junk.push_back(b);
+        }
+    }
+    for (const Bytes& b : junk) c.network.send(port, b);
+    std::string what;
+    if (!silence_on(c.network, port, c.config.silence_wait, what)) return fail(std::to_string(junk.size()) + " malformed datagrams were answered with " + what);
+    std::string why;
+    auto session = confirmed_session(c, c.first, c.network.open_port(), why);
+    if (!session) return fail("after " + std::to_string(junk.size()) + " malformed datagrams the target no longer works: " + why);
+    return pass(std::to_string(junk.size()) + " malformed datagrams (every type, wrong sizes) ignored; handshake and data still work");
+}
+
+const CaseDefinition kCases[] = {
+    {"handshake.valid_initiation", "5.4.3", "a valid initiation gets a response whose mac1 verifies", false, valid_initiation},
+    {"handshake.bad_mac1", "5.4.4", "an initiation with a bad mac1 gets silence", false, bad_mac1},
+    {"handshake.unknown_key", "5.4.2", "an initiation from an unknown static key gets silence", false, unknown_key},
+    {"handshake.replayed_initiation", "5.1", "a replayed initiation is not answered twice", false, replayed_initiation},
+    {"handshake.old_timestamp", "5.1", "an initiation with an older timestamp is ignored", false, old_timestamp},
+    {"handshake.reserved_bytes", "5.4.2", "messages with non-zero reserved bytes are dropped", false, reserved_bytes},
+    {"handshake.malformed", "5.4", "malformed messages of every type are dropped, and the target still works", false, malformed},
+};
+
+}  // namespace
+
+std::span<const CaseDefinition> handshake_cases() { return kCases; }
+
+}  // namespace wg::conformance

@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# wgref against the Linux kernel's WireGuard, the implementation most peers
+# run. The kernel is not the host's: a small Debian kernel boots under qemu
+# (tools/linux_kernel_image.sh builds and caches it), so the test needs neither
+# KVM nor a wireguard module on the host, and cannot disturb the host's own
+# interfaces.
+#
+#   namespace wgl-host-SUFFIX                     qemu guest (Linux 6.1)
+#   wgref IFACE  203.0.113.1, 2001:db8:1::1       wg0  203.0.113.2, 2001:db8:1::2
+#   tap          192.0.2.1/24  <---- virtio-net ---->  eth0 192.0.2.2/24
+#
+# The guest's keys and addresses travel in a second cpio archive appended to
+# the cached initramfs, so one image serves every run. A tiny agent in the guest
+# (TCP 7000 on eth0, outside the tunnel) runs pings when the test asks, so the
+# test decides who speaks first. Checks, in order:
+#   1. the kernel initiates: wgref knows no endpoint for it yet, the guest
+#      pings through the tunnel, wgref answers and learns the endpoint (§2.1);
+#      then pings from wgref's side ride the kernel-made session, IPv4 and IPv6
+#   2. wgref initiates: wgref forgets the peer and is given it again with an
+#      endpoint; its pings need a fresh handshake, which the kernel answers;
+#      then the guest pings back over IPv4 and IPv6
+#   3. both sides' `wg show` report the handshake and traffic
+#
+# Usage: wgref_linux_test.sh WGREF
+# Exit: 0 pass, 1 fail, 77 skipped (not root, or the image cannot be built,
+# e.g. no network to the Debian archive).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+wgref=$(realpath "${1:?usage: $0 WGREF}")
+
+[[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root for network namespaces and a tap device"; exit 77; }
+[[ -c /dev/net/tun ]] || { echo "SKIP: no /dev/net/tun"; exit 77; }
+for tool in ip wg ping; do
+  command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed (run tools/setup.sh)"; exit 77; }
+done
+
+# The image: built once, then cached. 77 from the builder means it could not
+# get what it needs (packages, the kernel); anything else is a real failure.
+image_rc=0
+image=$("$here/../../tools/linux_kernel_image.sh") || image_rc=$?
+[[ $image_rc -ne 77 ]] || { echo "SKIP: the kernel image cannot be built here"; exit 77; }
+[[ $image_rc -eq 0 ]] || { echo "FAIL: tools/linux_kernel_image.sh failed ($image_rc)"; exit 1; }
+vmlinuz=$(sed -n 's/^vmlinuz=//p' <<<"$image")
+initramfs=$(sed -n 's/^initramfs=//p' <<<"$image")
+kernel=$(sed -n 's/^kernel=//p' <<<"$image")
+for tool in qemu-system-x86_64 cpio gzip; do
+  command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
+done
+
+source "$here/../../tools/netns/lib.sh"
+suffix=$(netns_suffix)
+ns=wgl-host-$suffix
+iface=wgl${suffix:0:12}   # unique on the machine: UAPI sockets share one directory
+tap=wgltap0               # alone in its namespace, so a fixed name is safe
+work=$(umask 077 && mktemp -d)
+cleanup_register rm -rf "$work"
+netns_create "$ns"
+ip netns exec "$ns" ip tuntap add dev "$tap" mode tap
+ip -n "$ns" addr add 192.0.2.1/24 dev "$tap"
+ip -n "$ns" link set "$tap" up
+
+(umask 077; wg genkey > "$work/host.key"; wg genkey > "$work/guest.key")
+wg pubkey < "$work/host.key" > "$work/host.pub"
+wg pubkey < "$work/guest.key" > "$work/guest.pub"
+guest_pub=$(cat "$work/guest.pub")
+
+# wgref first, with the guest as a peer but no endpoint: it can only answer.
+ip netns exec "$ns" "$wgref" -f --trace "$iface" >"$work/wgref.log" 2>&1 &
+wgref_pid=$!
+cleanup_register kill_pid_bounded "$wgref_pid"
+cleanup_register rm -f "/var/run/wireguard/$iface.sock"
+wait_for 10 test -S "/var/run/wireguard/$iface.sock" || { echo "FAIL: wgref did not start"; cat "$work/wgref.log"; exit 1; }
+add_peer() {  # add_peer [endpoint ADDR:PORT]
+  ip netns exec "$ns" wg set "$iface" private-key "$work/host.key" listen-port 51820 \
+    peer "$guest_pub" allowed-ips 203.0.113.2/32,2001:db8:1::2/128 "$@"
+}
+add_peer
+ip -n "$ns" addr add 203.0.113.1/24 dev "$iface"
+ip -n "$ns" -6 addr add 2001:db8:1::1/64 dev "$iface" nodad
+ip -n "$ns" link set "$iface" up
+
+# The guest's per-run configuration, as a cpio archive the kernel unpacks over
+# the image's own (see tools/linux_kernel_image.sh for what /init reads).
+mkdir -p "$work/conf/wgconf"
+cat > "$work/conf/wgconf/env" <<ENV
+GUEST_ETH_ADDR=192.0.2.2/24
+WG_ADDRS="203.0.113.2/24 2001:db8:1::2/64"
+AGENT_PORT=7000
+ENV
+cat > "$work/conf/wgconf/wg0.conf" <<CONF
+[Interface]
+PrivateKey = $(cat "$work/guest.key")
+ListenPort = 51820
+
+[Peer]
+PublicKey = $(cat "$work/host.pub")
+AllowedIPs = 203.0.113.1/32, 2001:db8:1::1/128
+Endpoint = 192.0.2.1:51820
+CONF
+(cd "$work/conf" && find wgconf | cpio --quiet -o -H newc -R 0:0 | gzip) > "$work/wgconf.cpio.gz"
+cat "$initramfs" "$work/wgconf.cpio.gz" > "$work/initrd.gz"
+
+# KVM when the machine has it; otherwise TCG, slower but plenty for this.
+accel=tcg
+[[ -r /dev/kvm && -w /dev/kvm ]] && accel=kvm
+ip netns exec "$ns" qemu-system-x86_64 -M pc -accel "$accel" -cpu max -m 256 -smp 1 \
+  -nodefaults -no-user-config -display none -no-reboot \
+  -serial "file:$work/console.log" \
+  -kernel "$vmlinuz" -initrd "$work/initrd.gz" -append "console=ttyS0 panic=-1 quiet" \
+  -netdev "tap,id=n0,ifname=$tap,script=no,downscript=no" -device virtio-net-pci,netdev=n0 \
+  </dev/null >"$work/qemu.log" 2>&1 &
+qemu_pid=$!
+cleanup_register kill_pid_bounded "$qemu_pid"
+
+failures=0
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+check() {  # check NAME CMD...: run a bounded step and report it
+  local name=$1; shift
+  if "$@" >"$work/step.log" 2>&1; then pass "$name"; else fail "$name"; cat "$work/step.log"; fi
+}
+finish() {
+  echo "--- wg show on wgref ($iface)"; ip netns exec "$ns" wg show "$iface" || true
+  if [[ $failures -eq 0 ]]; then
+    echo "PASS: wgref <-> Linux $kernel WireGuard: all checks"
+    exit 0
+  fi
+  echo "FAIL: $failures check(s) failed"
+  echo "--- guest console"; cat "$work/console.log" 2>/dev/null || true
+  echo "--- qemu"; cat "$work/qemu.log" 2>/dev/null || true
+  echo "--- wgref's trace (last 50 lines)"; tail -50 "$work/wgref.log"
+  exit 1
+}
+
+# Boot. The guest says READY, or FAIL and powers off; either ends the wait,
+# as does qemu dying. Under TCG this takes a few seconds; allow two minutes.
+booted() {
+  local deadline=$(( $(date +%s) + 120 ))
+  while (( $(date +%s) < deadline )); do
+    grep -q '^WGREF-GUEST-READY' "$work/console.log" 2>/dev/null && return 0
+    grep -q '^WGREF-GUEST-FAIL' "$work/console.log" 2>/dev/null && return 1
+    kill -0 "$qemu_pid" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  return 1
+}
+boot_start=$(date +%s)
+if booted; then
+  pass "guest booted Linux $kernel with wg0 up ($accel, $(( $(date +%s) - boot_start )) s)"
+else
+  fail "guest did not come up within 120 s"
+  finish
+fi
+
+# guest REQUEST: ask the guest's agent, over eth0 (outside the tunnel).
+guest() {
+  ip netns exec "$ns" timeout 40 bash -c \
+    'exec 3<>/dev/tcp/192.0.2.2/7000 && printf "%s\n" "$1" >&3 && cat <&3' _ "$1"
+}
+guest_ping() { local out; out=$(guest "ping $1"); echo "$out"; grep -q "^GUEST-PING-OK $1\$" <<<"$out"; }
+agent_up() { guest show | grep -q '^GUEST-SHOW-DONE'; }
+check "guest agent answers on 192.0.2.2:7000" wait_for 20 agent_up
+
+pings() { ip netns exec "$ns" ping -c 3 -i 0.2 -W 2 "$1"; }
+handshake_recorded() {  # on wgref, for the guest
+  ip netns exec "$ns" wg show "$iface" latest-handshakes | awk -v k="$guest_pub" '$1 == k {exit !($2 > 0)}'
+}
+
+# 1. The kernel initiates. wgref has no endpoint, so only the guest can start.
+mark=$(wc -l < "$work/wgref.log")
+check "ping IPv4 from the guest, the kernel initiating" guest_ping 203.0.113.1
+check "wgref answered the kernel's initiation (trace)" bash -c "
+  tail -n +$((mark + 1)) $work/wgref.log | grep -m1 'handshake initiation received' &&
+  tail -n +$((mark + 1)) $work/wgref.log | grep -m1 'handshake response sent' &&
+  ! tail -n +$((mark + 1)) $work/wgref.log | grep -m1 'handshake initiation sent'"
+check "wgref learned the guest's endpoint 192.0.2.2:51820" bash -c "
+  ip netns exec $ns wg show $iface endpoints | grep -F '192.0.2.2:51820'"
+check "wg show on wgref: a latest handshake as responder" handshake_recorded
+check "ping IPv4 from wgref, in the kernel-made session" pings 203.0.113.2
+check "ping IPv6 from wgref" pings 2001:db8:1::2
+
+# 2. wgref initiates. Removing the peer drops wgref's sessions; the kernel
+# keeps its own, and stays quiet (its agent only pings when asked), so the
+# next handshake can only be wgref's.
+ip netns exec "$ns" wg set "$iface" peer "$guest_pub" remove
+add_peer endpoint 192.0.2.2:51820
+mark=$(wc -l < "$work/wgref.log")
+check "ping IPv4 from wgref, wgref initiating" pings 203.0.113.2
+check "the kernel answered wgref's initiation (trace)" bash -c "
+  tail -n +$((mark + 1)) $work/wgref.log | grep -m1 'handshake initiation sent' &&
+  tail -n +$((mark + 1)) $work/wgref.log | grep -m1 'handshake response received'"
+check "wg show on wgref: a latest handshake as initiator" handshake_recorded
+check "ping IPv6 from wgref" pings 2001:db8:1::2
+check "ping IPv4 from the guest, in the wgref-made session" guest_ping 203.0.113.1
+check "ping IPv6 from the guest" guest_ping 2001:db8:1::1
+
+# 3. Both sides' bookkeeping.
+check "wg show on wgref: bytes received and sent" bash -c "
+  ip netns exec $ns wg show $iface transfer | awk '{exit !(\$2 > 0 && \$3 > 0)}'"
+kernel_saw_traffic() { local out; out=$(guest show); echo "$out"; grep -q 'latest handshake:' <<<"$out" && grep -q 'transfer:' <<<"$out"; }
+check "wg show in the guest: the kernel saw a handshake and traffic" kernel_saw_traffic
+
+finish

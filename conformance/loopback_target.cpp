@@ -1,0 +1,159 @@
+// The in-process target (see loopback_target.hpp).
+#include "loopback_target.hpp"
+
+#include "cookie/macs.hpp"
+#include "crypto/x25519.hpp"
+#include "handshake/messages.hpp"
+#include "transport/data_message.hpp"
+
+namespace wg::conformance {
+namespace {
+
+using namespace std::chrono_literals;
+using handshake::MessageType;
+
+/// The harness's outer addresses, as the target sees them (a documentation range).
+constexpr std::array<std::uint8_t, 4> kHarnessAddress = {198, 51, 100, 1};
+constexpr std::uint16_t kFirstPort = 40000;
+
+crypto::PrivateKey key_from(device::SeededRng& rng) {
+    std::array<std::uint8_t, crypto::kKeySize> random{};
+    rng.fill(random);
+    return crypto::make_private_key(random);
+}
+
+TunnelAddress address(const char* text) { return *TunnelAddress::parse(text); }
+
+}  // namespace
+
+LoopbackTarget::LoopbackTarget(const device::DeviceFlaws& device_flaws, const TargetFlaws& flaws, std::uint64_t seed)
+    : flaws_(flaws), rng_(seed) {
+    const auto target_key = key_from(rng_);
+    device::DeviceOptions options;
+    options.flaws = device_flaws;
+    device_ = std::make_unique<device::Device>(target_key, rng_, options);
+    config_.target.public_key = device_->public_key();
+    config_.target.tunnel_ips = {address("203.0.113.1"), address("2001:db8:1::1")};
+    config_.first_key = key_from(rng_);
+    config_.first_ips = {address("203.0.113.2"), address("2001:db8:1::2")};
+    config_.second_key = key_from(rng_);
+    config_.second_ips = {address("203.0.113.3"), address("2001:db8:1::3")};
+    int host = 2;
+    for (const auto& key : {config_.first_key, *config_.second_key}) {
+        device::PeerConfig peer;
+        peer.public_key = crypto::public_key_of(key);
+        peer.allowed_ips.push_back(*routing::IpPrefix::parse("203.0.113." + std::to_string(host) + "/32"));
+        peer.allowed_ips.push_back(*routing::IpPrefix::parse("2001:db8:1::" + std::to_string(host) + "/128"));
+        device_->set_peer(peer);
+        ++host;
+    }
+}
+
+LoopbackTarget::~LoopbackTarget() = default;
+
+device::Endpoint LoopbackTarget::endpoint_of(Port port) const {
+    return device::Endpoint::ipv4(kHarnessAddress, static_cast<std::uint16_t>(kFirstPort + port));
+}
+
+Port LoopbackTarget::open_port() { return next_port_++; }
+
+void LoopbackTarget::send(Port from, ByteView bytes) {
+    now_ += 1us;  // a datagram takes some time; keeps every event at its own instant
+    deliver(from, Bytes(bytes.begin(), bytes.end()));
+    collect();
+}
+
+void LoopbackTarget::deliver(Port from, Bytes datagram) {
+    if (hung_) return;
+    const auto type = handshake::classify(datagram);
+    if (flaws_.ignore_reserved_bytes && datagram.size() >= 4) {
+        datagram[1] = datagram[2] = datagram[3] = 0;
+    }
+    const auto seen_type = handshake::classify(datagram);
+    if (!type && !seen_type && flaws_.hang_after_malformed) {
+        hung_ = true;
+        return;
+    }
+    if (seen_type == MessageType::initiation && datagram.size() == handshake::layout::Initiation::size) {
+        if (flaws_.ignore_mac1) cookie::write_mac1(datagram, cookie::mac1_key(device_->public_key()));
+        last_handshake_port_ = from;
+    }
+    if (seen_type == MessageType::transport_data) {
+        if (flaws_.drop_all_data) return;
+        if (flaws_.drop_keepalives && datagram.size() == handshake::layout::TransportData::min_size) return;
+        if (flaws_.window_of_one) {
+            // A broken replay check: the counter is read in the clear, and
+            // anything not above the highest seen is refused.
+            const auto header = transport::read_data_header(datagram);
+            if (header) {
+                const auto [receiver, counter] = std::pair{header.value().receiver_index, header.value().counter};
+                if (highest_counter_.contains(receiver) && counter <= highest_counter_[receiver]) return;
+                highest_counter_[receiver] = counter;
+            }
+        }
+        if (flaws_.no_roaming && last_handshake_port_) from = *last_handshake_port_;
+    }
+    device_->receive_datagram(endpoint_of(from), datagram, now_, out_);
+}
+
+void LoopbackTarget::collect() {
+    // Answers may cause answers (an echo reply is a packet to send), so
+    // loop until the outbox stays empty; each round is one Device call.
+    for (int rounds = 0; rounds < 16; ++rounds) {
+        std::vector<Bytes> to_interface;
+        for (auto& packet : out_.to_interface()) to_interface.push_back(packet);
+        for (auto& datagram : out_.datagrams()) {
+            Bytes bytes = datagram.bytes;
+            const auto type = handshake::classify(bytes);
+            if (type == MessageType::response && flaws_.corrupt_response_mac1) bytes[handshake::layout::Response::mac1] ^= 1;
+            if (type == MessageType::cookie_reply && flaws_.corrupt_cookie_reply) bytes[handshake::layout::CookieReply::encrypted_cookie] ^= 1;
+            const int port = static_cast<int>(datagram.to.port) - kFirstPort;
+            if (port >= 0 && port < next_port_) queues_[port].push_back(std::move(bytes));
+        }
+        out_.clear();
+        if (to_interface.empty()) return;
+        for (const Bytes& packet : to_interface) {
+            for (const auto& own : config_.target.tunnel_ips) {
+                if (auto reply = answer_echo_request(packet, own)) device_->send_packet(*reply, now_, out_);
+            }
+        }
+    }
+}
+
+void LoopbackTarget::advance_to(Time t) {
+    for (;;) {
+        device_->advance(now_, out_);
+        collect();
+        if (now_ >= t) return;
+        // Time moves to the Device's next timer, or to `t`.
+        const auto next = device_->next_deadline();
+        now_ = (next && *next > now_ && *next < t) ? *next : t;
+    }
+}
+
+std::optional<Bytes> LoopbackTarget::receive(Port port, Duration wait) {
+    const Time deadline = now_ + wait;
+    for (;;) {
+        auto& queue = queues_[port];
+        if (!queue.empty()) {
+            Bytes datagram = std::move(queue.front());
+            queue.pop_front();
+            return datagram;
+        }
+        if (now_ >= deadline) return std::nullopt;
+        const auto next = device_->next_deadline();
+        now_ = (next && *next > now_ && *next < deadline) ? *next : deadline;
+        device_->advance(now_, out_);
+        collect();
+    }
+}
+
+void LoopbackTarget::sleep(Duration duration) { advance_to(now_ + duration); }
+
+crypto::Tai64n LoopbackTarget::wall_clock() {
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now_).count();
+    return crypto::Tai64n::from_unix(1'700'000'000 + static_cast<std::uint64_t>(ns / 1'000'000'000),
+                                     static_cast<std::uint32_t>(ns % 1'000'000'000));
+}
+
+}  // namespace wg::conformance

@@ -1,0 +1,37 @@
+// What wgconform sees of the world: some outer addresses of its own
+// ("ports"), the datagrams a target sends back to each, and a clock. The
+// cases are written against this and nothing else, so the same case runs
+// against a live endpoint over UDP (LiveNetwork) and against an in-process
+// target built from the sans-I/O core (LoopbackTarget), where simulated time
+// makes even the minutes-long timer cases (§6) take milliseconds.
+#pragma once
+
+#include <optional>
+
+#include "common/bytes.hpp"
+#include "common/time.hpp"
+#include "crypto/tai64n.hpp"
+
+namespace wg::conformance {
+
+/// One outer address of the harness. On a real network, one UDP socket: a
+/// new port is a new source port, which is what the target sees as a new
+/// endpoint (roaming, §2.1) and as a separate source for cookies (§5.4.7).
+using Port = int;
+
+class ProbeNetwork {
+public:
+    virtual ~ProbeNetwork() = default;
+    virtual Port open_port() = 0;
+    virtual void send(Port from, ByteView datagram) = 0;
+    /// The next datagram the target sent to `port`, waiting at most `wait`.
+    /// Every wait in the harness goes through here, so every wait is bounded.
+    virtual std::optional<Bytes> receive(Port port, Duration wait) = 0;
+    /// Monotonic time since the run began.
+    virtual Duration now() = 0;
+    virtual void sleep(Duration duration) = 0;
+    /// The wall clock as TAI64N, for initiations' timestamps (§5.1).
+    virtual crypto::Tai64n wall_clock() = 0;
+};
+
+}  // namespace wg::conformance

@@ -1,0 +1,106 @@
+// The runner: selection, ordering, timing and the verdict of each case. The
+// cases themselves are in cases_<group>.cpp, one file per group of the
+// catalogue, each opening with the rules it checks.
+#include "suite.hpp"
+
+#include <ostream>
+#include <stdexcept>
+
+namespace wg::conformance {
+namespace {
+
+using namespace std::chrono_literals;
+
+/// Under-load state lingers 1 s after the last overload, in the kernel and
+/// in wireguard-go; one and a half seconds is surely past it.
+constexpr Duration kLoadSettle = 1500ms;
+
+bool glob(std::string_view text, std::string_view pattern) {
+    if (pattern.empty()) return text.empty();
+    if (pattern[0] == '*') {
+        for (std::size_t i = 0; i <= text.size(); ++i) {
+            if (glob(text.substr(i), pattern.substr(1))) return true;
+        }
+        return false;
+    }
+    if (text.empty() || (pattern[0] != '?' && pattern[0] != text[0])) return false;
+    return glob(text.substr(1), pattern.substr(1));
+}
+
+}  // namespace
+
+std::string_view to_string(Verdict verdict) {
+    switch (verdict) {
+        case Verdict::pass: return "PASS";
+        case Verdict::fail: return "FAIL";
+        case Verdict::skip: return "SKIP";
+    }
+    return "?";
+}
+
+std::span<const CaseDefinition> catalogue() {
+    static const std::vector<CaseDefinition> all = [] {
+        std::vector<CaseDefinition> cases;
+        for (auto group : {handshake_cases(), transport_cases(), routing_cases(), cookie_cases(), timer_cases()}) {
+            cases.insert(cases.end(), group.begin(), group.end());
+        }
+        return cases;
+    }();
+    return all;
+}
+
+bool case_matches(std::string_view id, std::string_view pattern) {
+    if (pattern.empty()) return true;
+    while (!pattern.empty()) {
+        const auto comma = pattern.find(',');
+        if (glob(id, pattern.substr(0, comma))) return true;
+        if (comma == std::string_view::npos) break;
+        pattern.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+std::vector<CaseResult> run_suite(ProbeNetwork& network, const SuiteConfig& config, crypto::Rng& rng,
+                                  std::string_view pattern, std::ostream* progress) {
+    ProbePeer first(network, config.first_key, config.target, rng, config.first_ips);
+    std::unique_ptr<ProbePeer> second;
+    if (config.second_key) second = std::make_unique<ProbePeer>(network, *config.second_key, config.target, rng, config.second_ips);
+    CaseContext context{network, config, rng, first, second.get(), std::nullopt, std::nullopt};
+
+    std::vector<CaseResult> results;
+    for (const CaseDefinition& definition : catalogue()) {
+        if (!case_matches(definition.id, pattern)) continue;
+        CaseResult result{std::string(definition.id), std::string(definition.section), std::string(definition.title),
+                          Verdict::skip, "", {}};
+        if (definition.slow && !config.slow) {
+            result.evidence = "a slow timer case: runs with --slow";
+        } else {
+            if (context.last_load && network.now() - *context.last_load < kLoadSettle) {
+                network.sleep(kLoadSettle - (network.now() - *context.last_load));
+            }
+            const Duration start = network.now();
+            try {
+                Outcome outcome = definition.run(context);
+                result.verdict = outcome.verdict;
+                result.evidence = std::move(outcome.evidence);
+            } catch (const std::exception& e) {
+                // A local failure (no socket, say) is not the target's fault.
+                result.verdict = Verdict::skip;
+                result.evidence = std::string("harness error: ") + e.what();
+            }
+            result.took = network.now() - start;
+        }
+        if (progress) *progress << to_string(result.verdict) << "  " << result.id << "  " << result.evidence << "\n";
+        results.push_back(std::move(result));
+    }
+    return results;
+}
+
+int exit_status(std::span<const CaseResult> results) {
+    for (const auto& r : results) {
+        if (r.verdict == Verdict::fail) return 1;
+    }
+    return 0;
+}
+
+}  // namespace wg::conformance

@@ -1,0 +1,93 @@
+// The conformance suite: a catalogue of cases, each tied to the section of
+// the paper (or the protocol page) whose rule it checks, and a runner that
+// runs the selected ones in order against a ProbeNetwork. Every case ends in
+// a verdict, PASS, FAIL or SKIP, with one line of evidence that says what
+// was sent and what came back (or did not), so a verdict can be checked by
+// hand with tshark.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "probe_peer.hpp"
+
+namespace wg::conformance {
+
+enum class Verdict { pass, fail, skip };
+std::string_view to_string(Verdict verdict);
+
+struct Outcome {
+    Verdict verdict;
+    std::string evidence;
+};
+inline Outcome pass(std::string evidence) { return {Verdict::pass, std::move(evidence)}; }
+inline Outcome fail(std::string evidence) { return {Verdict::fail, std::move(evidence)}; }
+inline Outcome skip(std::string evidence) { return {Verdict::skip, std::move(evidence)}; }
+
+/// What the harness is told about the target and itself.
+struct SuiteConfig {
+    TargetDescription target;
+    crypto::PrivateKey first_key;              ///< identity 1: always needed
+    std::vector<TunnelAddress> first_ips;
+    std::optional<crypto::PrivateKey> second_key;  ///< identity 2: for the allowed-IPs cases
+    std::vector<TunnelAddress> second_ips;
+    Duration answer_wait = std::chrono::seconds(1);   ///< bound on waiting for an expected answer
+    Duration silence_wait = std::chrono::milliseconds(700);  ///< how long "nothing came" must last
+    bool slow = false;                         ///< include the timer cases (minutes)
+};
+
+/// Everything a case may use. The probe peers keep their state between
+/// cases (timestamps only move forward, §5.1), as a real peer would.
+struct CaseContext {
+    ProbeNetwork& network;
+    const SuiteConfig& config;
+    crypto::Rng& rng;
+    ProbePeer& first;
+    ProbePeer* second = nullptr;
+    /// When a case last drove the target under load (§5.4.7): the next cases
+    /// wait until the target has surely left that state.
+    std::optional<Duration> last_load;
+    std::optional<Port> load_port;
+};
+
+struct CaseDefinition {
+    std::string_view id;       ///< group.name, e.g. "transport.replay"
+    std::string_view section;  ///< of the paper, e.g. "5.4.6"
+    std::string_view title;    ///< what a conformant target does
+    bool slow = false;
+    Outcome (*run)(CaseContext&) = nullptr;
+};
+
+/// The whole catalogue, in running order (../shared/DESIGN.md).
+std::span<const CaseDefinition> catalogue();
+/// The cases of one group, defined in cases_<group>.cpp.
+std::span<const CaseDefinition> handshake_cases();
+std::span<const CaseDefinition> transport_cases();
+std::span<const CaseDefinition> routing_cases();
+std::span<const CaseDefinition> cookie_cases();
+std::span<const CaseDefinition> timer_cases();
+
+struct CaseResult {
+    std::string id, section, title;
+    Verdict verdict = Verdict::skip;
+    std::string evidence;
+    Duration took{};
+};
+
+/// True when `id` matches `pattern`: comma-separated globs (`*` and `?`),
+/// e.g. "transport.*,cookie.reply_under_load". Empty matches everything.
+bool case_matches(std::string_view id, std::string_view pattern);
+
+/// Runs the selected cases; `progress`, if given, gets a line per case as it ends.
+std::vector<CaseResult> run_suite(ProbeNetwork& network, const SuiteConfig& config, crypto::Rng& rng,
+                                  std::string_view pattern, std::ostream* progress = nullptr);
+
+/// 0 when every result passed or was skipped (each skip states why), else 1.
+int exit_status(std::span<const CaseResult> results);
+
+}  // namespace wg::conformance
