@@ -1,7 +1,14 @@
 // `wgconform`: the conformance harness for any WireGuard endpoint (see
-// ../shared/DESIGN.md, "wgconform"). Today it holds the first probe, `ping`;
-// the case catalogue, targets and reports grow on the same probe peer.
+// docs/conformance.md). This file is only the command line: options become a
+// SuiteConfig, the suite runs against a LiveNetwork (or, with --spawn
+// loopback, the in-process target), and results become reports.
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
@@ -9,41 +16,66 @@
 #include "crypto/key_text.hpp"
 #include "crypto/x25519.hpp"
 #include "io/system.hpp"
+#include "live_network.hpp"
+#include "loopback_target.hpp"
 #include "ping.hpp"
+#include "report.hpp"
+#include "suite.hpp"
 
 namespace {
 
-constexpr const char* kUsage = R"(usage: wgconform <command> [options]
+constexpr const char* kUsage = R"(usage: wgconform [command] [options]
 
 Checks a WireGuard endpoint you did not write, from outside, as one of its peers.
+
+The suite (no command): every case of the catalogue, each tied to its paper section
+  wgconform --target HOST:PORT --target-public-key KEY --private-key FILE
+            --tunnel-ip ADDR[,ADDR6] --target-tunnel-ip ADDR[,ADDR6] [options]
+      --target HOST:PORT             the target's UDP endpoint
+      --target-public-key KEY        the target's public key (base64)
+      --private-key FILE             identity 1's private key file (mode 0600)
+      --tunnel-ip ADDRS              identity 1's inner addresses (IPv4 and/or IPv6, comma-separated)
+      --target-tunnel-ip ADDRS       the target's inner addresses
+      [--second-private-key FILE]    identity 2, for the allowed-IPs cases:
+      [--second-tunnel-ip ADDRS]       a second peer of the target with its own addresses
+      [--psk FILE]                   pre-shared key file, if the target uses one for both
+      [--cases PATTERN]              comma-separated globs of case ids, e.g. 'transport.*'
+      [--slow]                       add the timer cases, which take minutes (paper 6)
+      [--timeout-ms N]               bound on waiting for an expected answer (default 1000)
+      [--junit FILE] [--json FILE]   reports besides the table
+      [--target-name TEXT]           how reports name the target
+  wgconform --spawn wgref|wireguard-go|linux|loopback [--cases ...] [--slow] [--junit ...] [--json ...]
+                                     build that target in network namespaces (linux: the kernel's
+                                     WireGuard under qemu; loopback: wgref's core in-process), run
+                                     the suite against it, and remove everything it made
+  wgconform --list                   the case catalogue
 
 Commands:
   ping                 handshake with the target as initiator (paper 5.4.2-5.4.5),
                        send one ICMP echo through the tunnel (5.4.6), and decrypt the reply
-      --target HOST:PORT             the target's UDP endpoint
-      --target-public-key KEY        the target's public key (base64)
-      --private-key FILE             the harness's private key file (mode 0600)
-      [--psk FILE]                   pre-shared key file, if the target uses one
-      --tunnel-ip ADDR               the harness's inner address (the target must allow it)
-      --target-tunnel-ip ADDR        the target's inner address
-      [--timeout-ms N]               bound on each wait (default 3000)
+      --target --target-public-key --private-key [--psk] --tunnel-ip ADDR
+      --target-tunnel-ip ADDR [--timeout-ms N (default 3000)]
   print-peer-config    print the `wg set` line that adds the harness as a target's peer
-      --private-key FILE --tunnel-ip ADDR [--interface NAME]
+      --private-key FILE --tunnel-ip ADDRS [--second-private-key FILE --second-tunnel-ip ADDRS]
+      [--interface NAME]
 
-Coming next (see the project's issues): the conformance suite itself,
-  wgconform --target HOST:PORT --target-public-key KEY --private-key FILE ...
-with replay, cookie, allowed-IP and bad-input cases; --spawn wgref|wireguard-go|linux;
-`replay` and `inspect` for captures; --junit and --json reports.
-
-Exit status: 0 success, 1 the target failed a check, 2 usage or local error.
+Exit status: 0 every selected case passed or was skipped (each skip says why),
+1 a case failed (or ping failed), 2 usage or local error.
 )";
 
 using Options = std::map<std::string, std::string>;
 
-/// Parses `--name value` pairs; false (with a message) on anything else.
+/// Options that take no value.
+bool is_flag(const std::string& name) { return name == "slow" || name == "list"; }
+
+/// Parses `--name value` pairs and flags; false (with a message) on anything else.
 bool parse_options(int argc, char** argv, int first, Options& options) {
     for (int i = first; i < argc; ++i) {
         const std::string arg = argv[i];
+        if (arg.rfind("--", 0) == 0 && is_flag(arg.substr(2))) {
+            options[arg.substr(2)] = "";
+            continue;
+        }
         if (arg.rfind("--", 0) != 0 || i + 1 >= argc) {
             std::cerr << "wgconform: unexpected argument '" << arg << "' (options take a value: --name VALUE)\n";
             return false;
@@ -113,24 +145,185 @@ int command_ping(const Options& options) {
     return wg::conformance::run_ping(ping, std::cout);
 }
 
+/// "203.0.113.2,2001:db8:1::2": at most one address per family.
+std::optional<std::vector<wg::conformance::TunnelAddress>> parse_addresses(const std::string& text) {
+    std::vector<wg::conformance::TunnelAddress> addresses;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto comma = text.find(',', start);
+        const auto address = wg::conformance::TunnelAddress::parse(text.substr(start, comma - start));
+        if (!address) return std::nullopt;
+        for (const auto& a : addresses) {
+            if (a.family == address->family) return std::nullopt;
+        }
+        addresses.push_back(*address);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return addresses;
+}
+
+std::optional<wg::crypto::PrivateKey> key_option(const Options& options, const char* name) {
+    std::string error;
+    auto key = wg::io::read_key_file(options.at(name), error);
+    if (!key) std::cerr << "wgconform: --" << name << ": " << error << "\n";
+    return key;
+}
+
+std::optional<std::vector<wg::conformance::TunnelAddress>> addresses_option(const Options& options, const char* name) {
+    auto addresses = parse_addresses(options.at(name));
+    if (!addresses) std::cerr << "wgconform: --" << name << ": expected IP addresses, at most one IPv4 and one IPv6, comma-separated\n";
+    return addresses;
+}
+
 int command_print_peer_config(const Options& options) {
     if (!require(options, {"private-key", "tunnel-ip"})) return 2;
-    std::string error;
-    auto private_key = wg::io::read_key_file(options.at("private-key"), error);
-    if (!private_key) {
-        std::cerr << "wgconform: --private-key: " << error << "\n";
-        return 2;
-    }
-    const auto address = wg::conformance::TunnelAddress::parse(options.at("tunnel-ip"));
-    if (!address) {
-        std::cerr << "wgconform: --tunnel-ip: not an IP address\n";
-        return 2;
-    }
-    const auto public_key = wg::crypto::public_key_of(*private_key);
     const std::string iface = options.count("interface") ? options.at("interface") : "wg0";
-    std::cout << "wg set " << iface << " peer " << wg::crypto::key_to_base64(public_key) << " allowed-ips "
-              << address->to_string() << (address->family == AF_INET ? "/32" : "/128") << "\n";
+    for (const auto& [key_name, ip_name] : {std::pair{"private-key", "tunnel-ip"}, std::pair{"second-private-key", "second-tunnel-ip"}}) {
+        if (!options.count(key_name)) continue;
+        if (!require(options, {ip_name})) return 2;
+        const auto key = key_option(options, key_name);
+        const auto addresses = addresses_option(options, ip_name);
+        if (!key || !addresses) return 2;
+        std::cout << "wg set " << iface << " peer " << wg::crypto::key_to_base64(wg::crypto::public_key_of(*key)) << " allowed-ips ";
+        for (std::size_t i = 0; i < addresses->size(); ++i) {
+            const auto& a = (*addresses)[i];
+            std::cout << (i ? "," : "") << a.to_string() << (a.family == AF_INET ? "/32" : "/128");
+        }
+        std::cout << "\n";
+    }
     return 0;
+}
+
+int list_cases() {
+    for (const auto& c : wg::conformance::catalogue()) {
+        std::cout << c.id << "  (paper " << c.section << (c.slow ? ", --slow" : "") << ")  " << c.title << "\n";
+    }
+    return 0;
+}
+
+/// Runs the suite, then writes the table and any reports asked for.
+int run_and_report(wg::conformance::ProbeNetwork& network, const wg::conformance::SuiteConfig& config,
+                   wg::crypto::Rng& rng, const Options& options, const std::string& target_name) {
+    const std::string pattern = options.count("cases") ? options.at("cases") : "";
+    const auto results = wg::conformance::run_suite(network, config, rng, pattern, &std::cerr);
+    if (results.empty()) {
+        std::cerr << "wgconform: no case matches --cases '" << pattern << "' (see --list)\n";
+        return 2;
+    }
+    wg::conformance::write_table(std::cout, results, target_name);
+    for (const auto& [option, writer] : {std::pair{"junit", &wg::conformance::write_junit}, std::pair{"json", &wg::conformance::write_json}}) {
+        if (!options.count(option)) continue;
+        std::ofstream file(options.at(option));
+        writer(file, results, target_name);
+        if (!file) {
+            std::cerr << "wgconform: cannot write --" << option << " " << options.at(option) << "\n";
+            return 2;
+        }
+    }
+    return wg::conformance::exit_status(results);
+}
+
+int command_suite(const Options& options) {
+    using namespace wg::conformance;
+    if (!require(options, {"target", "target-public-key", "private-key", "tunnel-ip", "target-tunnel-ip"})) return 2;
+    const auto target = wg::io::Endpoint::parse(options.at("target"));
+    if (!target) {
+        std::cerr << "wgconform: --target: expected HOST:PORT or [V6HOST]:PORT, got '" << options.at("target") << "'\n";
+        return 2;
+    }
+    SuiteConfig config;
+    const auto target_key = wg::crypto::public_key_from_base64(options.at("target-public-key"));
+    if (!target_key) {
+        std::cerr << "wgconform: --target-public-key: not a base64 WireGuard key\n";
+        return 2;
+    }
+    config.target.public_key = *target_key;
+    auto first_key = key_option(options, "private-key");
+    auto first_ips = addresses_option(options, "tunnel-ip");
+    auto target_ips = addresses_option(options, "target-tunnel-ip");
+    if (!first_key || !first_ips || !target_ips) return 2;
+    config.first_key = *first_key;
+    config.first_ips = *first_ips;
+    config.target.tunnel_ips = *target_ips;
+    if (options.count("second-private-key") != options.count("second-tunnel-ip")) {
+        std::cerr << "wgconform: --second-private-key and --second-tunnel-ip go together\n";
+        return 2;
+    }
+    if (options.count("second-private-key")) {
+        auto second_key = key_option(options, "second-private-key");
+        auto second_ips = addresses_option(options, "second-tunnel-ip");
+        if (!second_key || !second_ips) return 2;
+        config.second_key = *second_key;
+        config.second_ips = *second_ips;
+    }
+    if (options.count("psk")) {
+        auto psk = key_option(options, "psk");
+        if (!psk) return 2;
+        config.target.preshared_key = *psk;
+    }
+    if (options.count("timeout-ms")) {
+        const std::string& t = options.at("timeout-ms");
+        if (t.empty() || t.size() > 6 || t.find_first_not_of("0123456789") != std::string::npos || std::stoi(t) == 0) {
+            std::cerr << "wgconform: --timeout-ms: expected 1..999999\n";
+            return 2;
+        }
+        config.answer_wait = std::chrono::milliseconds(std::stoi(t));
+    }
+    config.slow = options.count("slow") > 0;
+    const std::string name = options.count("target-name") ? options.at("target-name") : options.at("target");
+    try {
+        LiveNetwork network(*target);
+        wg::io::SystemRng rng;
+        return run_and_report(network, config, rng, options, name);
+    } catch (const std::exception& e) {
+        std::cerr << "wgconform: " << e.what() << "\n";
+        return 2;
+    }
+}
+
+/// --spawn: loopback runs here; the others are built by spawn_target.sh in
+/// namespaces, which calls this program back with --target.
+int command_spawn(int argc, char** argv, const Options& options) {
+    const std::string kind = options.at("spawn");
+    if (kind == "loopback") {
+        wg::conformance::LoopbackTarget target;
+        wg::conformance::SuiteConfig config = target.suite_config();
+        config.slow = options.count("slow") > 0;
+        wg::io::SystemRng rng;
+        return run_and_report(target, config, rng, options, "loopback (wgref's core, in-process, simulated time)");
+    }
+    for (const char* own : {"target", "target-public-key", "private-key", "tunnel-ip", "target-tunnel-ip"}) {
+        if (options.count(own)) {
+            std::cerr << "wgconform: --spawn makes its own target; --" << own << " does not apply\n";
+            return 2;
+        }
+    }
+    // The script calls this very program back; find it before exec replaces us.
+    std::array<char, 4096> self{};
+    const ssize_t n = readlink("/proc/self/exe", self.data(), self.size() - 1);
+    if (n <= 0) {
+        std::cerr << "wgconform: cannot find its own path: " << std::strerror(errno) << "\n";
+        return 2;
+    }
+    std::vector<std::string> args = {"bash", WGCONFORM_SPAWN_SCRIPT, kind, std::string(self.data(), static_cast<std::size_t>(n))};
+    const char* wgref = std::getenv("WGREF");
+    args.push_back(wgref ? wgref : WGREF_BINARY);
+    args.push_back("--");
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--spawn") {
+            ++i;  // and its value
+            continue;
+        }
+        args.push_back(arg);
+    }
+    std::vector<char*> exec_args;
+    for (auto& a : args) exec_args.push_back(a.data());
+    exec_args.push_back(nullptr);
+    execvp("bash", exec_args.data());
+    std::cerr << "wgconform: cannot run " << WGCONFORM_SPAWN_SCRIPT << ": " << std::strerror(errno) << "\n";
+    return 2;
 }
 
 }  // namespace
@@ -147,9 +340,10 @@ int main(int argc, char** argv) {
         return command == "ping" ? command_ping(options) : command_print_peer_config(options);
     }
     if (command.rfind("--", 0) == 0) {
-        std::cerr << "wgconform: the conformance suite (--target ...) is not built yet; today: ping, "
-                     "print-peer-config. See --help.\n";
-        return 2;
+        if (!parse_options(argc, argv, 1, options)) return 2;
+        if (options.count("list")) return list_cases();
+        if (options.count("spawn")) return command_spawn(argc, argv, options);
+        return command_suite(options);
     }
     std::cerr << "wgconform: unknown command '" << command << "'. See --help.\n";
     return 2;

@@ -11,7 +11,7 @@
 # endpoints) is baked in: at boot the guest reads /wgconf/env and
 # /wgconf/wg0.conf, which the caller supplies as a second cpio.gz concatenated
 # after initramfs.gz (the kernel unpacks every archive it finds in the initrd,
-# in order). See wgconf_archive in conformance/interop/wgref_linux_test.sh.
+# in order). See linux_guest_boot in tools/netns/linux_guest.sh.
 #
 # /wgconf/env (sourced by the guest's /init, so plain shell assignments):
 #   GUEST_ETH_ADDR=192.0.2.2/24     address of eth0

@@ -34,20 +34,15 @@ for tool in ip wg ping; do
   command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed (run tools/setup.sh)"; exit 77; }
 done
 
-# The image: built once, then cached. 77 from the builder means it could not
-# get what it needs (packages, the kernel); anything else is a real failure.
+source "$here/../../tools/netns/lib.sh"
+source "$here/../../tools/netns/linux_guest.sh"
+
+# The image: built once, then cached. 77 means it could not get what it
+# needs (packages, the kernel); anything else is a real failure.
 image_rc=0
-image=$("$here/../../tools/linux_kernel_image.sh") || image_rc=$?
+linux_guest_image || image_rc=$?
 [[ $image_rc -ne 77 ]] || { echo "SKIP: the kernel image cannot be built here"; exit 77; }
 [[ $image_rc -eq 0 ]] || { echo "FAIL: tools/linux_kernel_image.sh failed ($image_rc)"; exit 1; }
-vmlinuz=$(sed -n 's/^vmlinuz=//p' <<<"$image")
-initramfs=$(sed -n 's/^initramfs=//p' <<<"$image")
-kernel=$(sed -n 's/^kernel=//p' <<<"$image")
-for tool in qemu-system-x86_64 cpio gzip; do
-  command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
-done
-
-source "$here/../../tools/netns/lib.sh"
 suffix=$(netns_suffix)
 ns=wgl-host-$suffix
 iface=wgl${suffix:0:12}   # unique on the machine: UAPI sockets share one directory
@@ -79,8 +74,7 @@ ip -n "$ns" addr add 203.0.113.1/24 dev "$iface"
 ip -n "$ns" -6 addr add 2001:db8:1::1/64 dev "$iface" nodad
 ip -n "$ns" link set "$iface" up
 
-# The guest's per-run configuration, as a cpio archive the kernel unpacks over
-# the image's own (see tools/linux_kernel_image.sh for what /init reads).
+# The guest's per-run configuration (see tools/netns/linux_guest.sh).
 mkdir -p "$work/conf/wgconf"
 cat > "$work/conf/wgconf/env" <<ENV
 GUEST_ETH_ADDR=192.0.2.2/24
@@ -97,20 +91,7 @@ PublicKey = $(cat "$work/host.pub")
 AllowedIPs = 203.0.113.1/32, 2001:db8:1::1/128
 Endpoint = 192.0.2.1:51820
 CONF
-(cd "$work/conf" && find wgconf | cpio --quiet -o -H newc -R 0:0 | gzip) > "$work/wgconf.cpio.gz"
-cat "$initramfs" "$work/wgconf.cpio.gz" > "$work/initrd.gz"
-
-# KVM when the machine has it; otherwise TCG, slower but plenty for this.
-accel=tcg
-[[ -r /dev/kvm && -w /dev/kvm ]] && accel=kvm
-ip netns exec "$ns" qemu-system-x86_64 -M pc -accel "$accel" -cpu max -m 256 -smp 1 \
-  -nodefaults -no-user-config -display none -no-reboot \
-  -serial "file:$work/console.log" \
-  -kernel "$vmlinuz" -initrd "$work/initrd.gz" -append "console=ttyS0 panic=-1 quiet" \
-  -netdev "tap,id=n0,ifname=$tap,script=no,downscript=no" -device virtio-net-pci,netdev=n0 \
-  </dev/null >"$work/qemu.log" 2>&1 &
-qemu_pid=$!
-cleanup_register kill_pid_bounded "$qemu_pid"
+linux_guest_boot "$ns" "$tap" "$work"
 
 failures=0
 pass() { echo "PASS: $*"; }
@@ -132,21 +113,10 @@ finish() {
   exit 1
 }
 
-# Boot. The guest says READY, or FAIL and powers off; either ends the wait,
-# as does qemu dying. Under TCG this takes a few seconds; allow two minutes.
-booted() {
-  local deadline=$(( $(date +%s) + 120 ))
-  while (( $(date +%s) < deadline )); do
-    grep -q '^WGREF-GUEST-READY' "$work/console.log" 2>/dev/null && return 0
-    grep -q '^WGREF-GUEST-FAIL' "$work/console.log" 2>/dev/null && return 1
-    kill -0 "$qemu_pid" 2>/dev/null || return 1
-    sleep 0.2
-  done
-  return 1
-}
+# Boot: a few seconds under TCG; allow two minutes.
 boot_start=$(date +%s)
-if booted; then
-  pass "guest booted Linux $kernel with wg0 up ($accel, $(( $(date +%s) - boot_start )) s)"
+if linux_guest_ready "$work" 120; then
+  pass "guest booted Linux $kernel with wg0 up ($guest_accel, $(( $(date +%s) - boot_start )) s)"
 else
   fail "guest did not come up within 120 s"
   finish

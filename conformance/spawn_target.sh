@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# `wgconform --spawn KIND` lands here: build a target of KIND in network
+# namespaces, configure the harness's two identities as its peers, run the
+# suite against it from a namespace of its own, and remove everything made.
+#
+#   wgref, wireguard-go:                      linux:
+#   ns wgc-h-SUFFIX      ns wgc-t-SUFFIX      ns wgc-h-SUFFIX         qemu guest
+#   wgconform            target IFACE         wgconform               wg0 (kernel)
+#   192.0.2.1/24 <-veth-> 192.0.2.2/24        tap 192.0.2.1/24 <-virtio-> eth0 192.0.2.2/24
+#
+# Inside the tunnel: target 203.0.113.1 and 2001:db8:1::1; identity 1 .2 and
+# ::2; identity 2 .3 and ::3 (each /32 and /128 in the target's allowed IPs).
+#
+# Usage: spawn_target.sh KIND WGCONFORM [WGREF] -- [suite options...]
+# Exit: wgconform's own (0 all passed, 1 a case failed), 2 usage, 77 when the
+# target cannot be had here (not root, the tool is missing).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+kind=${1:?usage: $0 KIND WGCONFORM [WGREF] -- [options]}
+wgconform=$(realpath "${2:?usage: $0 KIND WGCONFORM [WGREF] -- [options]}")
+shift 2
+wgref=""
+if [[ ${1:-} != "--" && $# -gt 0 ]]; then wgref=$(realpath "$1"); shift; fi
+[[ ${1:-} == "--" ]] && shift
+
+[[ $(id -u) -eq 0 ]] || { echo "wgconform --spawn: needs root (network namespaces)" >&2; exit 77; }
+case $kind in
+  wgref) [[ -x $wgref ]] || { echo "wgconform --spawn wgref: no wgref binary" >&2; exit 77; } ;;
+  wireguard-go) command -v wireguard-go >/dev/null || { echo "wgconform --spawn: wireguard-go is not installed (tools/setup.sh)" >&2; exit 77; } ;;
+  linux) ;;
+  *) echo "wgconform --spawn: unknown target '$kind' (wgref, wireguard-go, linux or loopback)" >&2; exit 2 ;;
+esac
+command -v wg >/dev/null || { echo "wgconform --spawn: wg is not installed (tools/setup.sh)" >&2; exit 77; }
+
+source "$here/../tools/netns/lib.sh"
+suffix=$(netns_suffix)
+harness_ns=wgc-h-$suffix
+work=$(umask 077 && mktemp -d)
+cleanup_register rm -rf "$work"
+(umask 077; for k in target first second; do wg genkey > "$work/$k.key"; done)
+for k in target first second; do wg pubkey < "$work/$k.key" > "$work/$k.pub"; done
+netns_create "$harness_ns"
+
+if [[ $kind == linux ]]; then
+  source "$here/../tools/netns/linux_guest.sh"
+  rc=0
+  linux_guest_image || rc=$?
+  [[ $rc -eq 0 ]] || { echo "wgconform --spawn linux: the kernel image cannot be built (tools/linux_kernel_image.sh: $rc)" >&2; exit "$([[ $rc -eq 77 ]] && echo 77 || echo 1)"; }
+  ip netns exec "$harness_ns" ip tuntap add dev wgctap0 mode tap
+  ip -n "$harness_ns" addr add 192.0.2.1/24 dev wgctap0
+  ip -n "$harness_ns" link set wgctap0 up
+  mkdir -p "$work/conf/wgconf"
+  cat > "$work/conf/wgconf/env" <<ENV
+GUEST_ETH_ADDR=192.0.2.2/24
+WG_ADDRS="203.0.113.1/24 2001:db8:1::1/64"
+AGENT_PORT=7000
+ENV
+  cat > "$work/conf/wgconf/wg0.conf" <<CONF
+[Interface]
+PrivateKey = $(cat "$work/target.key")
+ListenPort = 51820
+
+[Peer]
+PublicKey = $(cat "$work/first.pub")
+AllowedIPs = 203.0.113.2/32, 2001:db8:1::2/128
+
+[Peer]
+PublicKey = $(cat "$work/second.pub")
+AllowedIPs = 203.0.113.3/32, 2001:db8:1::3/128
+CONF
+  linux_guest_boot "$harness_ns" wgctap0 "$work"
+  linux_guest_ready "$work" 120 || { echo "wgconform --spawn linux: the guest did not come up" >&2; cat "$work/console.log" >&2; exit 1; }
+  target_name="Linux $kernel (qemu)"
+else
+  target_ns=wgc-t-$suffix
+  iface=wgc${suffix:0:12}  # unique on the machine: UAPI sockets share one directory
+  netns_create "$target_ns"
+  netns_veth "$harness_ns" wgc-h 192.0.2.1/24 "$target_ns" wgc-t 192.0.2.2/24
+  if [[ $kind == wgref ]]; then
+    ip netns exec "$target_ns" "$wgref" -f "$iface" >"$work/target.log" 2>&1 &
+  else
+    ip netns exec "$target_ns" env LOG_LEVEL=error wireguard-go -f "$iface" >"$work/target.log" 2>&1 &
+  fi
+  target_pid=$!
+  cleanup_register kill_pid_bounded "$target_pid"
+  cleanup_register rm -f "/var/run/wireguard/$iface.sock"
+  wait_for 10 test -S "/var/run/wireguard/$iface.sock" || { echo "wgconform --spawn: $kind did not start" >&2; cat "$work/target.log" >&2; exit 1; }
+  ip netns exec "$target_ns" wg set "$iface" private-key "$work/target.key" listen-port 51820 \
+    peer "$(cat "$work/first.pub")" allowed-ips 203.0.113.2/32,2001:db8:1::2/128 \
+    peer "$(cat "$work/second.pub")" allowed-ips 203.0.113.3/32,2001:db8:1::3/128
+  ip -n "$target_ns" addr add 203.0.113.1/24 dev "$iface"
+  ip -n "$target_ns" -6 addr add 2001:db8:1::1/64 dev "$iface" nodad
+  ip -n "$target_ns" link set "$iface" up
+  target_name="$kind $(if [[ $kind == wireguard-go ]]; then wireguard-go --version 2>/dev/null | awk '{print $2; exit}'; fi)"
+fi
+
+rc=0
+ip netns exec "$harness_ns" "$wgconform" --target 192.0.2.2:51820 --target-public-key "$(cat "$work/target.pub")" \
+  --target-name "${target_name% }" \
+  --private-key "$work/first.key" --tunnel-ip 203.0.113.2,2001:db8:1::2 \
+  --second-private-key "$work/second.key" --second-tunnel-ip 203.0.113.3,2001:db8:1::3 \
+  --target-tunnel-ip 203.0.113.1,2001:db8:1::1 "$@" || rc=$?
+exit "$rc"
