@@ -6,10 +6,11 @@
 //     learns the path still works. The harness sends an unasked-for echo
 //     *reply*: delivered, but answered by nothing.
 //   - REJECT_AFTER_TIME (§6.2): a session is never used after 180 s.
-//   - REKEY_AFTER_TIME (§6.2) binds the session's initiator: the harness
-//     initiates every session it has, so it can only check this if the
-//     target initiates one, which needs the target to know the harness's
-//     endpoint; that case skips, saying so.
+//   - REKEY_AFTER_TIME (§6.2) binds the session's initiator, so the target
+//     must start the session: identity 3 is a peer the target is configured
+//     to reach (endpoint: the harness; persistent keepalive 25 s). The
+//     harness answers its initiation as responder, then waits for the
+//     target's next initiation, due on its first send after 120 s.
 #include "case_support.hpp"
 
 namespace wg::conformance {
@@ -54,8 +55,44 @@ Outcome reject_after_time(CaseContext& c) {
     return pass("data on a session 182 s old: not delivered");
 }
 
-Outcome rekey_after_time(CaseContext&) {
-    return skip("needs a session the target initiated; the harness initiates all of its sessions");
+constexpr Duration kRekeyAfterTime = 120s;
+constexpr Duration kPersistentKeepalive = 25s;
+
+Outcome rekey_after_time(CaseContext& c) {
+    if (!c.config.third_key) {
+        return skip("needs identity 3, a peer the target initiates to (--third-private-key; see print-peer-config)");
+    }
+    ProbePeer third(c.network, *c.config.third_key, c.config.target, c.rng);
+    const Port port = c.network.open_port(c.config.third_port);
+    // The target retries an unanswered initiation every REKEY_TIMEOUT and
+    // sends a persistent keepalive (so, an initiation) every 25 s: one
+    // arrives within a minute. Until it confirms our response with data,
+    // an initiation is a retry of the first handshake, not a rekey.
+    std::optional<Session> session;
+    bool confirmed = false;
+    Duration started{};
+    const Duration first_deadline = c.network.now() + 60s;
+    Duration deadline = first_deadline;
+    while (c.network.now() < deadline) {
+        auto datagram = c.network.receive(port, deadline - c.network.now());
+        if (!datagram) break;
+        const auto type = handshake::classify(*datagram);
+        if (type == handshake::MessageType::initiation && !confirmed) {
+            session = third.respond(port, *datagram);
+            if (!session) return fail("the target's initiation to identity 3 does not verify");
+            started = c.network.now();
+            deadline = started + kRekeyAfterTime + kPersistentKeepalive + kRekeyTimeout + 5s;
+        } else if (type == handshake::MessageType::initiation) {
+            const Duration after = c.network.now() - started;
+            if (after < kRekeyAfterTime - 1s) return fail("the target started a new handshake only " + milliseconds(after) + " into a working session");
+            return pass("target-initiated session: new initiation " + milliseconds(after) + " after the first");
+        } else if (session && open_data(*session, *datagram)) {
+            confirmed = true;  // its keepalive: the target uses the session
+        }
+    }
+    if (!session) return fail("the target never initiated to identity 3 within 60 s (endpoint and persistent keepalive configured)");
+    if (!confirmed) return fail("the target never sent data on the session it initiated");
+    return fail("no new handshake from the target within " + milliseconds(deadline - started) + " of a session it initiated");
 }
 
 const CaseDefinition kCases[] = {

@@ -12,9 +12,9 @@ namespace wg::conformance {
 
 LiveNetwork::LiveNetwork(const io::Endpoint& target) : target_(target), buffer_(65536) {}
 
-Port LiveNetwork::open_port() {
+Port LiveNetwork::open_port(std::uint16_t local_port) {
     std::string error;
-    auto socket = io::UdpSocket::open(target_.family(), 0, error);
+    auto socket = io::UdpSocket::open(target_.family(), local_port, error);
     if (!socket) throw std::runtime_error("cannot open a UDP socket: " + error);
     sockets_.push_back(std::make_unique<io::UdpSocket>(std::move(*socket)));
     return static_cast<Port>(sockets_.size() - 1);

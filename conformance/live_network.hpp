@@ -13,7 +13,7 @@ namespace wg::conformance {
 class LiveNetwork final : public ProbeNetwork {
 public:
     explicit LiveNetwork(const io::Endpoint& target);
-    Port open_port() override;
+    Port open_port(std::uint16_t local_port = 0) override;
     void send(Port from, ByteView datagram) override;
     std::optional<Bytes> receive(Port port, Duration wait) override;
     Duration now() override;

@@ -14,7 +14,7 @@ using handshake::MessageType;
 
 /// The harness's outer addresses, as the target sees them (a documentation range).
 constexpr std::array<std::uint8_t, 4> kHarnessAddress = {198, 51, 100, 1};
-constexpr std::uint16_t kFirstPort = 40000;
+constexpr int kFirstPort = 40000;
 
 crypto::PrivateKey key_from(device::SeededRng& rng) {
     std::array<std::uint8_t, crypto::kKeySize> random{};
@@ -38,6 +38,14 @@ LoopbackTarget::LoopbackTarget(const device::DeviceFlaws& device_flaws, const Ta
     config_.first_ips = {address("203.0.113.2"), address("2001:db8:1::2")};
     config_.second_key = key_from(rng_);
     config_.second_ips = {address("203.0.113.3"), address("2001:db8:1::3")};
+    // Identity 3 is the one the target initiates to: it knows its endpoint
+    // and keeps it alive (timers.rekey_after_time).
+    config_.third_key = key_from(rng_);
+    device::PeerConfig third;
+    third.public_key = crypto::public_key_of(*config_.third_key);
+    third.endpoint = endpoint_of(config_.third_port - kFirstPort);
+    third.persistent_keepalive = std::chrono::seconds(25);
+    device_->set_peer(third);
     int host = 2;
     for (const auto& key : {config_.first_key, *config_.second_key}) {
         device::PeerConfig peer;
@@ -55,10 +63,19 @@ device::Endpoint LoopbackTarget::endpoint_of(Port port) const {
     return device::Endpoint::ipv4(kHarnessAddress, static_cast<std::uint16_t>(kFirstPort + port));
 }
 
-Port LoopbackTarget::open_port() { return next_port_++; }
+Port LoopbackTarget::open_port(std::uint16_t local_port) {
+    // Port p is the harness's address 198.51.100.1, UDP port 40000 + p.
+    Port port = local_port >= kFirstPort ? local_port - kFirstPort : next_port_;
+    while (!local_port && open_ports_.contains(port)) ++port;
+    if (!local_port) next_port_ = port + 1;
+    open_ports_.insert(port);
+    return port;
+}
 
 void LoopbackTarget::send(Port from, ByteView bytes) {
     now_ += 1us;  // a datagram takes some time; keeps every event at its own instant
+    device_->advance(now_, out_);  // timers due by now fire first
+    collect();
     deliver(from, Bytes(bytes.begin(), bytes.end()));
     collect();
 }
@@ -108,7 +125,7 @@ void LoopbackTarget::collect() {
             if (type == MessageType::response && flaws_.corrupt_response_mac1) bytes[handshake::layout::Response::mac1] ^= 1;
             if (type == MessageType::cookie_reply && flaws_.corrupt_cookie_reply) bytes[handshake::layout::CookieReply::encrypted_cookie] ^= 1;
             const int port = static_cast<int>(datagram.to.port) - kFirstPort;
-            if (port >= 0 && port < next_port_) queues_[port].push_back(std::move(bytes));
+            if (open_ports_.contains(port)) queues_[port].push_back(std::move(bytes));  // else: nobody listens
         }
         out_.clear();
         if (to_interface.empty()) return;
@@ -120,15 +137,18 @@ void LoopbackTarget::collect() {
     }
 }
 
+void LoopbackTarget::step_toward(Time t) {
+    // Timers already due fire now; otherwise time moves to the Device's next
+    // timer or to `t`, whichever comes first.
+    const auto next = device_->next_deadline();
+    if (!next || *next > now_) now_ = (next && *next < t) ? *next : t;
+    device_->advance(now_, out_);
+    collect();
+}
+
 void LoopbackTarget::advance_to(Time t) {
-    for (;;) {
-        device_->advance(now_, out_);
-        collect();
-        if (now_ >= t) return;
-        // Time moves to the Device's next timer, or to `t`.
-        const auto next = device_->next_deadline();
-        now_ = (next && *next > now_ && *next < t) ? *next : t;
-    }
+    do step_toward(t);
+    while (now_ < t);
 }
 
 std::optional<Bytes> LoopbackTarget::receive(Port port, Duration wait) {
@@ -141,10 +161,7 @@ std::optional<Bytes> LoopbackTarget::receive(Port port, Duration wait) {
             return datagram;
         }
         if (now_ >= deadline) return std::nullopt;
-        const auto next = device_->next_deadline();
-        now_ = (next && *next > now_ && *next < deadline) ? *next : deadline;
-        device_->advance(now_, out_);
-        collect();
+        step_toward(deadline);
     }
 }
 

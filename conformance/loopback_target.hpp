@@ -11,6 +11,7 @@
 
 #include <deque>
 #include <map>
+#include <set>
 #include <memory>
 
 #include "device/device.hpp"
@@ -42,7 +43,7 @@ public:
     const SuiteConfig& suite_config() const { return config_; }
     device::Device& device() { return *device_; }
 
-    Port open_port() override;
+    Port open_port(std::uint16_t local_port = 0) override;
     void send(Port from, ByteView datagram) override;
     std::optional<Bytes> receive(Port port, Duration wait) override;
     Duration now() override { return now_; }
@@ -53,6 +54,7 @@ private:
     device::Endpoint endpoint_of(Port port) const;
     void deliver(Port from, Bytes datagram);
     void collect();
+    void step_toward(Time t);
     void advance_to(Time t);
 
     TargetFlaws flaws_;
@@ -62,6 +64,7 @@ private:
     device::Outbox out_;
     Time now_{std::chrono::seconds(1)};
     Port next_port_ = 0;
+    std::set<Port> open_ports_;
     std::map<Port, std::deque<Bytes>> queues_;
     std::map<std::uint32_t, std::uint64_t> highest_counter_;  ///< window_of_one, per receiver index
     std::optional<Port> last_handshake_port_;

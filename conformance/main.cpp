@@ -38,7 +38,10 @@ The suite (no command): every case of the catalogue, each tied to its paper sect
       --target-tunnel-ip ADDRS       the target's inner addresses
       [--second-private-key FILE]    identity 2, for the allowed-IPs cases:
       [--second-tunnel-ip ADDRS]       a second peer of the target with its own addresses
-      [--psk FILE]                   pre-shared key file, if the target uses one for both
+      [--third-private-key FILE]     identity 3, for timers.rekey_after_time (--slow): a peer the
+      [--third-port N]                 target initiates to: endpoint HARNESS:N (default 51821),
+                                       persistent-keepalive 25
+      [--psk FILE]                   pre-shared key file, if the target uses one for all
       [--cases PATTERN]              comma-separated globs of case ids, e.g. 'transport.*'
       [--slow]                       add the timer cases, which take minutes (paper 6)
       [--timeout-ms N]               bound on waiting for an expected answer (default 1000)
@@ -57,7 +60,7 @@ Commands:
       --target-tunnel-ip ADDR [--timeout-ms N (default 3000)]
   print-peer-config    print the `wg set` line that adds the harness as a target's peer
       --private-key FILE --tunnel-ip ADDRS [--second-private-key FILE --second-tunnel-ip ADDRS]
-      [--interface NAME]
+      [--third-private-key FILE [--third-port N] --harness-address ADDR] [--interface NAME]
 
 Exit status: 0 every selected case passed or was skipped (each skip says why),
 1 a case failed (or ping failed), 2 usage or local error.
@@ -192,6 +195,14 @@ int command_print_peer_config(const Options& options) {
         }
         std::cout << "\n";
     }
+    if (options.count("third-private-key")) {
+        if (!require(options, {"harness-address"})) return 2;
+        const auto key = key_option(options, "third-private-key");
+        if (!key) return 2;
+        const std::string port = options.count("third-port") ? options.at("third-port") : "51821";
+        std::cout << "wg set " << iface << " peer " << wg::crypto::key_to_base64(wg::crypto::public_key_of(*key))
+                  << " endpoint " << options.at("harness-address") << ":" << port << " persistent-keepalive 25\n";
+    }
     return 0;
 }
 
@@ -256,6 +267,19 @@ int command_suite(const Options& options) {
         if (!second_key || !second_ips) return 2;
         config.second_key = *second_key;
         config.second_ips = *second_ips;
+    }
+    if (options.count("third-private-key")) {
+        auto third_key = key_option(options, "third-private-key");
+        if (!third_key) return 2;
+        config.third_key = *third_key;
+    }
+    if (options.count("third-port")) {
+        const std::string& p = options.at("third-port");
+        if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos || std::stoi(p) == 0 || std::stoi(p) > 65535) {
+            std::cerr << "wgconform: --third-port: expected 1..65535\n";
+            return 2;
+        }
+        config.third_port = static_cast<std::uint16_t>(std::stoi(p));
     }
     if (options.count("psk")) {
         auto psk = key_option(options, "psk");

@@ -22,7 +22,9 @@ using Port = int;
 class ProbeNetwork {
 public:
     virtual ~ProbeNetwork() = default;
-    virtual Port open_port() = 0;
+    /// A new port; `local_port` asks for a fixed one (0: any), for a peer the
+    /// target itself sends to (its configured endpoint).
+    virtual Port open_port(std::uint16_t local_port = 0) = 0;
     virtual void send(Port from, ByteView datagram) = 0;
     /// The next datagram the target sent to `port`, waiting at most `wait`.
     /// Every wait in the harness goes through here, so every wait is bounded.

@@ -147,6 +147,39 @@ std::optional<Session> ProbePeer::handshake(Port port, Duration wait, std::strin
     return std::nullopt;
 }
 
+namespace {
+/// The responder's directory of peers: just the target.
+class TargetDirectory final : public handshake::PeerDirectory {
+public:
+    TargetDirectory(const handshake::RemotePeer& target, const crypto::Tai64n& latest) : target_(target), latest_(latest) {}
+    std::optional<handshake::KnownPeer> find(const crypto::PublicKey& key) const override {
+        if (!(key == target_.public_key)) return std::nullopt;
+        return handshake::KnownPeer{&target_, latest_};
+    }
+
+private:
+    const handshake::RemotePeer& target_;
+    crypto::Tai64n latest_;
+};
+}  // namespace
+
+std::optional<Session> ProbePeer::respond(Port port, ByteView initiation) {
+    TargetDirectory directory(target_, latest_target_timestamp_);
+    auto consumed = handshake::consume_initiation(initiation, self_, directory);
+    if (!consumed) return std::nullopt;
+    latest_target_timestamp_ = consumed.value().timestamp;
+    handshake::ResponseParameters params;
+    std::array<std::uint8_t, crypto::kKeySize> random{};
+    rng_.fill(random);
+    params.ephemeral_private = crypto::make_private_key(random);
+    rng_.fill({reinterpret_cast<std::uint8_t*>(&params.sender_index), sizeof params.sender_index});
+    std::array<std::uint8_t, handshake::layout::Response::size> response{};
+    auto keys = handshake::create_response(consumed.value(), params, response);
+    if (!keys) return std::nullopt;
+    network_.send(port, response);
+    return Session{std::move(*keys), 0, port};
+}
+
 Bytes ProbePeer::seal(const Session& session, ByteView inner, std::uint64_t counter) const {
     const std::size_t padded = transport::padded_length(inner.size(), kMtu);
     Bytes message(transport::message_size(padded));

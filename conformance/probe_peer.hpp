@@ -93,6 +93,11 @@ public:
     /// if the target sends one. On failure, the reason.
     std::optional<Session> handshake(Port port, Duration wait, std::string& why);
 
+    /// The responder's side (§5.4.3), for sessions the target starts: consumes
+    /// `initiation` from the target, sends our response from `port`, and
+    /// returns the session (nullopt if the initiation does not verify).
+    std::optional<Session> respond(Port port, ByteView initiation);
+
     /// Transport data with `counter` carrying `inner` (empty: a keepalive).
     Bytes seal(const Session& session, ByteView inner, std::uint64_t counter) const;
     /// An echo request through `session`, from `source` to `destination`,
@@ -108,6 +113,7 @@ private:
     crypto::Rng& rng_;
     std::vector<TunnelAddress> tunnel_ips_;
     crypto::Tai64n last_timestamp_;
+    crypto::Tai64n latest_target_timestamp_;  ///< as responder (§5.1)
     std::optional<Duration> last_initiation_sent_;
     std::uint16_t next_echo_ = 1;
 };

@@ -10,6 +10,8 @@
 #
 # Inside the tunnel: target 203.0.113.1 and 2001:db8:1::1; identity 1 .2 and
 # ::2; identity 2 .3 and ::3 (each /32 and /128 in the target's allowed IPs).
+# With --slow, identity 3 too: no tunnel address, but the target knows its
+# endpoint (192.0.2.1:51821) and keeps it alive, so the target initiates.
 #
 # Usage: spawn_target.sh KIND WGCONFORM [WGREF] -- [suite options...]
 # Exit: wgconform's own (0 all passed, 1 a case failed), 2 usage, 77 when the
@@ -37,8 +39,14 @@ suffix=$(netns_suffix)
 harness_ns=wgc-h-$suffix
 work=$(umask 077 && mktemp -d)
 cleanup_register rm -rf "$work"
-(umask 077; for k in target first second; do wg genkey > "$work/$k.key"; done)
-for k in target first second; do wg pubkey < "$work/$k.key" > "$work/$k.pub"; done
+(umask 077; for k in target first second third; do wg genkey > "$work/$k.key"; done)
+for k in target first second third; do wg pubkey < "$work/$k.key" > "$work/$k.pub"; done
+# Identity 3 (timers.rekey_after_time) is a peer the target initiates to. Only
+# with --slow: otherwise its handshakes would knock on a closed port all run.
+slow=0
+for arg in "$@"; do [[ $arg == --slow ]] && slow=1; done
+third_args=()
+[[ $slow -eq 1 ]] && third_args=(--third-private-key "$work/third.key" --third-port 51821)
 netns_create "$harness_ns"
 
 if [[ $kind == linux ]]; then
@@ -68,6 +76,9 @@ AllowedIPs = 203.0.113.2/32, 2001:db8:1::2/128
 PublicKey = $(cat "$work/second.pub")
 AllowedIPs = 203.0.113.3/32, 2001:db8:1::3/128
 CONF
+  if [[ $slow -eq 1 ]]; then
+    printf '\n[Peer]\nPublicKey = %s\nEndpoint = 192.0.2.1:51821\nPersistentKeepalive = 25\n' "$(cat "$work/third.pub")" >> "$work/conf/wgconf/wg0.conf"
+  fi
   linux_guest_boot "$harness_ns" wgctap0 "$work"
   linux_guest_ready "$work" 120 || { echo "wgconform --spawn linux: the guest did not come up" >&2; cat "$work/console.log" >&2; exit 1; }
   target_name="Linux $kernel (qemu)"
@@ -89,6 +100,9 @@ else
     peer "$(cat "$work/first.pub")" allowed-ips 203.0.113.2/32,2001:db8:1::2/128 \
     peer "$(cat "$work/second.pub")" allowed-ips 203.0.113.3/32,2001:db8:1::3/128
   ip -n "$target_ns" addr add 203.0.113.1/24 dev "$iface"
+  if [[ $slow -eq 1 ]]; then
+    ip netns exec "$target_ns" wg set "$iface" peer "$(cat "$work/third.pub")" endpoint 192.0.2.1:51821 persistent-keepalive 25
+  fi
   ip -n "$target_ns" -6 addr add 2001:db8:1::1/64 dev "$iface" nodad
   ip -n "$target_ns" link set "$iface" up
   target_name="$kind $(if [[ $kind == wireguard-go ]]; then wireguard-go --version 2>/dev/null | awk '{print $2; exit}'; fi)"
@@ -99,5 +113,5 @@ ip netns exec "$harness_ns" "$wgconform" --target 192.0.2.2:51820 --target-publi
   --target-name "${target_name% }" \
   --private-key "$work/first.key" --tunnel-ip 203.0.113.2,2001:db8:1::2 \
   --second-private-key "$work/second.key" --second-tunnel-ip 203.0.113.3,2001:db8:1::3 \
-  --target-tunnel-ip 203.0.113.1,2001:db8:1::1 "$@" || rc=$?
+  --target-tunnel-ip 203.0.113.1,2001:db8:1::1 "${third_args[@]}" "$@" || rc=$?
 exit "$rc"

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -36,6 +37,11 @@ struct SuiteConfig {
     std::vector<TunnelAddress> first_ips;
     std::optional<crypto::PrivateKey> second_key;  ///< identity 2: for the allowed-IPs cases
     std::vector<TunnelAddress> second_ips;
+    /// Identity 3: a peer the target initiates to, configured on the target
+    /// with the harness's address and `third_port` as its endpoint and a
+    /// persistent keepalive (timers.rekey_after_time, --slow).
+    std::optional<crypto::PrivateKey> third_key;
+    std::uint16_t third_port = 51821;
     Duration answer_wait = std::chrono::seconds(1);   ///< bound on waiting for an expected answer
     Duration silence_wait = std::chrono::milliseconds(700);  ///< how long "nothing came" must last
     bool slow = false;                         ///< include the timer cases (minutes)

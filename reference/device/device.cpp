@@ -488,7 +488,7 @@ bool Device::encrypt_and_send(Peer& peer, ByteView packet, Time now, Outbox& out
     peer.timers.any_authenticated_packet_sent();
     peer.timers.any_authenticated_packet_traversal(now);
     // §6.2: the initiator of the current session rekeys when it grows old.
-    if (keypair->keys.we_initiated &&
+    if (keypair->keys.we_initiated && !options_.flaws.no_rekey_after_time &&
         (now - keypair->created >= timers::kRekeyAfterTime || keypair->next_send_counter >= timers::kRekeyAfterMessages)) {
         if (!peer.handshake) emit(out, EventKind::rekey, peer.id, now);
         initiate_handshake(peer, now, out, /*is_retry=*/false);
@@ -508,8 +508,11 @@ void Device::send_staged_packets(Peer& peer, Time now, Outbox& out) {
 }
 
 void Device::send_keepalive(Peer& peer, Time now, Outbox& out) {
-    if (!peer.current || peer.current->expired(now) || !peer.endpoint) return;
-    encrypt_and_send(peer, {}, now, out);
+    if (!peer.endpoint) return;
+    // A keepalive is a packet like any other: with no usable session it
+    // waits for a handshake, and the initiator's first message after the
+    // response is a keepalive anyway (receive_response).
+    if (!encrypt_and_send(peer, {}, now, out)) return initiate_handshake(peer, now, out, /*is_retry=*/false);
     emit(out, EventKind::keepalive_sent, peer.id, now);
 }
 

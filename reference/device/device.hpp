@@ -184,6 +184,7 @@ struct DeviceFlaws {
     bool send_before_confirmation = false;     ///< responder sends on new keys at once (§5.4.6)
     bool no_passive_keepalive = false;         ///< never answers data with a keepalive (§6.5)
     bool no_session_expiry = false;            ///< keys never expire (§6.2 REJECT_AFTER_TIME)
+    bool no_rekey_after_time = false;          ///< an initiator keeps old keys (§6.2 REKEY_AFTER_TIME)
 };
 
 struct DeviceOptions {

@@ -170,6 +170,22 @@ TEST_CASE("A passive keepalive answers data after KEEPALIVE_TIMEOUT (6.5)", "[de
     CHECK(net.host("a").delivered.empty());  // a keepalive is never delivered
 }
 
+TEST_CASE("Turning persistent keepalive on makes a session at once, with no data (6.5)", "[device]") {
+    // As the kernel does: a peer behind NAT must open its path (and so get a
+    // session) without waiting for traffic; a keepalive with no session is a
+    // handshake first, and the initiator's keepalive confirms it.
+    auto net = two_hosts();
+    net.host("a").device->set_persistent_keepalive(*net.host("a").device->find_peer(net.host("b").device->public_key()), 25s);
+    net.run_for(1s);
+    CHECK(count(net.host("a").events, EventKind::initiation_sent) == 1);
+    CHECK(count(net.host("b").events, EventKind::session_confirmed) == 1);
+    CHECK(net.host("b").delivered.empty());
+    // Then one keepalive per interval while idle, on the same session.
+    net.run_for(60s);
+    CHECK(count(net.host("a").events, EventKind::initiation_sent) == 1);
+    CHECK(count(net.host("a").events, EventKind::keepalive_sent) >= 3);
+}
+
 TEST_CASE("Roaming: the endpoint follows the latest authenticated packet (2.1)", "[device]") {
     auto net = two_hosts();
     net.send("a", packet(kA, kB, 1));

@@ -69,8 +69,13 @@ inline constexpr std::size_t kTimerCount = 5;
 /// The five timers of one peer, as deadlines on the injected clock.
 class PeerTimers {
 public:
-    /// 0 disables persistent keepalives.
-    void set_persistent_keepalive(Duration interval) { persistent_interval_ = interval; }
+    /// 0 disables persistent keepalives. Turning them on sends one at the
+    /// next advance (as the kernel does), so a peer behind NAT opens its
+    /// path, and gets a session, without waiting for traffic.
+    void set_persistent_keepalive(Duration interval) {
+        if (persistent_interval_ == Duration{0} && interval > Duration{0}) deadline(Timer::persistent_keepalive) = Time{0};
+        persistent_interval_ = interval;
+    }
     Duration persistent_keepalive() const { return persistent_interval_; }
 
     // ---- hooks, named after the events that call them ----
