@@ -36,10 +36,14 @@ netns_veth "$ns_a" va0 192.0.2.1/24 "$ns_b" vb0 192.0.2.2/24
 (umask 077; wg genkey > "$work/a"; wg genkey > "$work/b"; wg genpsk > "$work/psk")
 wg pubkey < "$work/a" > "$work/a.pub"; wg pubkey < "$work/b" > "$work/b.pub"
 
+# The PSK variant traces as JSON (one object per line), the other as text.
+trace_flag=--trace
+[[ -n $use_psk ]] && trace_flag=--trace=json
+
 start() {  # start NS IFACE KIND LOG
   local pid
   if [[ $3 == wgref ]]; then
-    ip netns exec "$1" "$wgref" -f --trace "$2" >"$4" 2>&1 &
+    ip netns exec "$1" "$wgref" -f "$trace_flag" "$2" >"$4" 2>&1 &
   else
     WG_PROCESS_FOREGROUND=1 ip netns exec "$1" wireguard-go -f "$2" >"$4" 2>&1 &
   fi
@@ -137,6 +141,16 @@ check "50 MB TCP transfer, SHA-256 equal at both ends" bash -c "
   wait \$receiver
   echo sent: \$(cat $work/sent); echo received: \$(cat $work/received)
   [[ -s $work/sent && \$(cat $work/sent) == \$(cat $work/received) ]]"
+
+if [[ $trace_flag == --trace=json ]]; then
+  check "--trace=json: every event is one JSON object naming its paper section" /usr/bin/python3 -c '
+import json, sys
+events = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
+assert events and all({"time", "event", "peer", "section"} <= e.keys() for e in events), events[:3]
+kinds = {(e["event"], e["section"]) for e in events}
+assert ("handshake initiation sent", "5.4.2") in kinds or ("handshake initiation received", "5.4.2") in kinds, kinds
+print(len(events), "events, e.g.", events[0])' "$work/a.log"
+fi
 
 echo "--- wg show on wgref ($if_a)"; ip netns exec "$ns_a" wg show "$if_a"
 if [[ $failures -eq 0 ]]; then
