@@ -96,8 +96,7 @@ Outcome old_timestamp(CaseContext& c) {
     Port port = 0;
     const auto first = send_and_listen(c, c.first, initiation, initiation.bytes, c.config.answer_wait, &port);
     if (first.kind != Kind::response) return skip("the reference initiation got " + describe(first.kind) + ", not a response");
-    const auto accepted = crypto::Tai64n::from_bytes(c.first.last_timestamp().view());
-    const auto older = c.first.initiate(std::nullopt, one_second_earlier(accepted));
+    const auto older = c.first.initiate(std::nullopt, one_second_earlier(c.first.last_timestamp()));
     c.first.send_initiation(port, older.bytes);
     const auto answer = c.first.await_answer(port, older, c.config.silence_wait);
     if (answer.kind != Kind::silence) return fail("a fresh initiation with a timestamp 1 s older than the last accepted got " + describe(answer.kind));

@@ -16,6 +16,7 @@
 #include "crypto/key_text.hpp"
 #include "crypto/x25519.hpp"
 #include "io/system.hpp"
+#include "command.hpp"
 #include "live_network.hpp"
 #include "loopback_target.hpp"
 #include "ping.hpp"
@@ -58,6 +59,14 @@ Commands:
                        send one ICMP echo through the tunnel (5.4.6), and decrypt the reply
       --target --target-public-key --private-key [--psk] --tunnel-ip ADDR
       --target-tunnel-ip ADDR [--timeout-ms N (default 3000)]
+  inspect PCAP [--keylog FILE] [--fields]
+                       print each WireGuard message of a capture with its paper section;
+                       with the key log (Wireshark's format, as wgref --keylog writes it),
+                       decrypt handshakes and data; --fields: tab-separated, as tshark -T fields
+  replay PCAP --target HOST:PORT [--keylog FILE] [--port N] [--wait-ms N]
+                       resend every message the capture shows going to the target (or to
+                       port N), each from a fresh port; fails any that is accepted again
+                       (paper 5.1, 5.4.6)
   print-peer-config    print the `wg set` line that adds the harness as a target's peer
       --private-key FILE --tunnel-ip ADDRS [--second-private-key FILE --second-tunnel-ip ADDRS]
       [--third-private-key FILE [--third-port N] --harness-address ADDR] [--interface NAME]
@@ -362,6 +371,9 @@ int main(int argc, char** argv) {
     if (command == "ping" || command == "print-peer-config") {
         if (!parse_options(argc, argv, 2, options)) return 2;
         return command == "ping" ? command_ping(options) : command_print_peer_config(options);
+    }
+    if (command == "inspect" || command == "replay") {
+        return wg::conformance::captures::run_capture_command(std::vector<std::string>(argv + 1, argv + argc));
     }
     if (command.rfind("--", 0) == 0) {
         if (!parse_options(argc, argv, 1, options)) return 2;

@@ -1,0 +1,102 @@
+// The command lines of `wgconform inspect` and `wgconform replay`:
+//
+//   wgconform inspect PCAP [--keylog FILE] [--fields]
+//   wgconform replay PCAP --target HOST:PORT [--keylog FILE] [--port N] [--wait-ms N]
+#include <charconv>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+#include "inspect.hpp"
+#include "live_network.hpp"
+#include "replay.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: wgconform inspect PCAP [--keylog FILE] [--fields]\n"
+    "       wgconform replay PCAP --target HOST:PORT [--keylog FILE] [--port N] [--wait-ms N]\n"
+    "  inspect   print each WireGuard message of PCAP with its paper section; with the\n"
+    "            key log, decrypt handshakes and data (--fields: tab-separated, as tshark -T fields)\n"
+    "  replay    resend the messages PCAP shows going to the target (or to --port N) from\n"
+    "            fresh ports; exit 1 if any is accepted again (paper 5.1, 5.4.6)\n";
+
+std::optional<unsigned long> number(const std::string& text) {
+    unsigned long value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+}  // namespace
+
+namespace wg::conformance::captures {
+
+int run_capture_command(const std::vector<std::string>& args) {
+    if (args.size() < 2 || (args[0] != "inspect" && args[0] != "replay")) {
+        std::cerr << kUsage;
+        return args.size() == 1 && (args[0] == "--help" || args[0] == "-h") ? 0 : 2;
+    }
+    const std::string& command = args[0];
+    const std::string& pcap = args[1];
+    std::optional<std::string> keylog, target;
+    std::optional<std::uint16_t> port;
+    std::optional<unsigned long> wait_ms;
+    bool fields = false;
+    for (std::size_t i = 2; i < args.size(); ++i) {
+        const bool has_value = i + 1 < args.size();
+        if (args[i] == "--keylog" && has_value) {
+            keylog = args[++i];
+        } else if (args[i] == "--fields" && command == "inspect") {
+            fields = true;
+        } else if (args[i] == "--target" && has_value && command == "replay") {
+            target = args[++i];
+        } else if (args[i] == "--port" && has_value && command == "replay") {
+            const auto n = number(args[++i]);
+            if (!n || *n == 0 || *n > 65535) {
+                std::cerr << "wgconform: --port: expected 1..65535\n";
+                return 2;
+            }
+            port = static_cast<std::uint16_t>(*n);
+        } else if (args[i] == "--wait-ms" && has_value && command == "replay") {
+            wait_ms = number(args[++i]);
+            if (!wait_ms || *wait_ms > 60000) {
+                std::cerr << "wgconform: --wait-ms: expected 0..60000\n";
+                return 2;
+            }
+        } else {
+            std::cerr << "wgconform: unexpected argument '" << args[i] << "'\n" << kUsage;
+            return 2;
+        }
+    }
+    if (command == "inspect") {
+        InspectOptions options;
+        options.keylog = keylog;
+        options.fields = fields;
+        return run_inspect(pcap, options, std::cout, std::cerr);
+    }
+    if (!target) {
+        std::cerr << "wgconform: replay needs --target HOST:PORT\n" << kUsage;
+        return 2;
+    }
+    const auto endpoint = wg::io::Endpoint::parse(*target);
+    if (!endpoint) {
+        std::cerr << "wgconform: --target: expected HOST:PORT or [V6HOST]:PORT, got '" << *target << "'\n";
+        return 2;
+    }
+    ReplayOptions options;
+    options.keylog = keylog;
+    options.destination_port = port;
+    if (wait_ms) options.answer_wait = std::chrono::milliseconds(*wait_ms);
+    try {
+        wg::conformance::LiveNetwork network(*endpoint);
+        return run_replay(pcap, network, *endpoint, std::cout, options);
+    } catch (const std::exception& error) {
+        std::cerr << "wgconform: " << error.what() << "\n";
+        return 2;
+    }
+}
+
+}  // namespace wg::conformance::captures
