@@ -58,7 +58,7 @@ Commands:
   ping                 handshake with the target as initiator (paper 5.4.2-5.4.5),
                        send one ICMP echo through the tunnel (5.4.6), and decrypt the reply
       --target --target-public-key --private-key [--psk] --tunnel-ip ADDR
-      --target-tunnel-ip ADDR [--timeout-ms N (default 3000)]
+      --target-tunnel-ip ADDR [--timeout-ms N (default 3000)] [--keylog FILE (0600, appended)]
   inspect PCAP [--keylog FILE] [--fields]
                        print each WireGuard message of a capture with its paper section;
                        with the key log (Wireshark's format, as wgref --keylog writes it),
@@ -154,6 +154,7 @@ int command_ping(const Options& options) {
         }
         ping.timeout_ms = std::stoi(t);
     }
+    if (options.count("keylog")) ping.keylog_path = options.at("keylog");
     return wg::conformance::run_ping(ping, std::cout);
 }
 

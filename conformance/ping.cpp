@@ -11,6 +11,7 @@
 #include "cookie/macs.hpp"
 #include "crypto/x25519.hpp"
 #include "handshake/noise.hpp"
+#include "io/key_log.hpp"
 #include "io/system.hpp"
 #include "transport/data_message.hpp"
 
@@ -53,6 +54,11 @@ int run_ping(const PingOptions& options, std::ostream& out) {
         out << "error: " << error << "\n";
         return 2;
     }
+    const auto key_log = options.keylog_path.empty() ? std::nullopt : io::KeyLog::open(options.keylog_path, error);
+    if (!options.keylog_path.empty() && !key_log) {
+        out << "error: --keylog " << error << "\n";
+        return 2;
+    }
     const auto self = handshake::StaticIdentity::from_private_key(options.private_key);
     const auto peer = handshake::RemotePeer::make(options.target_public_key, options.preshared_key);
     out << "wgconform ping: handshake with " << options.target.to_string() << "\n";
@@ -68,6 +74,7 @@ int run_ping(const PingOptions& options, std::ostream& out) {
         rng.fill({reinterpret_cast<std::uint8_t*>(&params.sender_index), sizeof params.sender_index});
         params.timestamp = io::tai64n_now();
         params.cookie = cookie;
+        if (key_log) key_log->write({options.private_key, options.target_public_key, params.ephemeral_private, options.preshared_key});
         std::array<std::uint8_t, handshake::layout::Initiation::size> initiation{};
         auto initiator = handshake::InitiatorHandshake::create_initiation(self, peer, params, initiation);
         if (!initiator) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <string>
 
 #include "crypto/secret.hpp"
 #include "inner_packets.hpp"
@@ -21,6 +22,7 @@ struct PingOptions {
     TunnelAddress tunnel_ip;             ///< our inner address (in the target's allowed IPs for us)
     TunnelAddress target_tunnel_ip;      ///< the target's interface address
     int timeout_ms = 3000;               ///< bound on each wait: handshake, then echo
+    std::string keylog_path;             ///< if set, each handshake's secrets, as wgref --keylog writes them
 };
 
 /// Runs the exchange, narrating each message to `out`; returns 0 on success.

@@ -6,7 +6,9 @@
 # runs in one, configured with `wg`; `wgconform ping` runs in the other: it
 # sends an initiation built by our code, consumes wireguard-go's response,
 # sends an ICMP echo request as transport data and decrypts the echo reply,
-# once with IPv4 and once with IPv6 inner packets.
+# once with IPv4 and once with IPv6 inner packets. tshark captures it all,
+# and `wgconform replay` then sends every captured message to wireguard-go
+# again: none may be accepted a second time (§5.1, §5.4.6).
 #
 # Usage: wireguard_go_handshake_test.sh WGCONFORM [--psk]
 # Exit: 0 pass, 1 fail, 77 skipped (not root, or a tool is missing).
@@ -52,15 +54,34 @@ ip -n "$peer_ns" addr add 203.0.113.2/24 dev "$iface"
 ip -n "$peer_ns" -6 addr add 2001:db8:100::2/64 dev "$iface" nodad
 ip -n "$peer_ns" link set "$iface" up
 
+capture=""
+if command -v tshark >/dev/null; then
+  ip netns exec "$probe_ns" timeout 60 tshark -q -i vp0 -f "udp port 51820" -c 100 -F pcap -w "$keys/session.pcap" >"$keys/tshark.log" 2>&1 &
+  capture=$!
+  cleanup_register kill_pid_bounded "$capture"
+  wait_for 10 test -s "$keys/session.pcap" || { echo "FAIL: tshark did not start"; cat "$keys/tshark.log"; exit 1; }
+fi
+
 status=0
 for pair in "203.0.113.1 203.0.113.2" "2001:db8:100::1 2001:db8:100::2"; do
   read -r ours theirs <<<"$pair"
   if ! ip netns exec "$probe_ns" "$wgconform" ping --target 192.0.2.2:51820 \
         --target-public-key "$(cat "$keys/peer.pub")" --private-key "$keys/probe" "${psk_args[@]}" \
-        --tunnel-ip "$ours" --target-tunnel-ip "$theirs" --timeout-ms 3000; then
+        --tunnel-ip "$ours" --target-tunnel-ip "$theirs" --timeout-ms 3000 --keylog "$keys/session.keylog"; then
     status=1
   fi
 done
+
+if [[ -n $capture ]]; then
+  sleep 0.3
+  kill -INT "$capture" 2>/dev/null || true; wait "$capture" 2>/dev/null || true
+  echo "--- wgconform replay: the captured session, sent again"
+  ip netns exec "$probe_ns" "$wgconform" replay "$keys/session.pcap" --target 192.0.2.2:51820 --keylog "$keys/session.keylog" ||
+    { echo "replay: a message was accepted again"; status=1; }
+  echo "--- wgconform inspect, with the key log wgconform ping wrote"
+  "$wgconform" inspect "$keys/session.pcap" --keylog "$keys/session.keylog" | tee "$keys/inspect.txt"
+  grep -q "decrypted: IPv6 .* ICMPv6 echo reply" "$keys/inspect.txt" || { echo "inspect did not decrypt the IPv6 echo reply"; status=1; }
+fi
 
 echo "--- wg show on the wireguard-go side"
 ip netns exec "$peer_ns" wg show "$iface"

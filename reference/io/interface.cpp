@@ -1,6 +1,7 @@
 // The I/O shell (see interface.hpp). Read run() first: it is the whole
 // program's main loop.
 #include "io/interface.hpp"
+#include "io/key_log.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -110,18 +111,10 @@ std::unique_ptr<Interface> Interface::create(const InterfaceOptions& options, st
     const auto origin = wall.tv_sec - std::chrono::duration_cast<std::chrono::seconds>(monotonic_now()).count();
     device_options.unix_time_at_origin = static_cast<std::uint64_t>(origin);
     if (!options.keylog_path.empty()) {
-        // Created 0600, appended to: it holds keys that decrypt the traffic.
-        const int fd = ::open(options.keylog_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-        if (fd < 0) return error = errno_text(options.keylog_path.c_str()), nullptr;
-        device_options.on_handshake_secrets = [fd](const device::HandshakeSecrets& s) {
-            // Wireshark's format (wg.keylog_file): one "NAME = base64" per line.
-            std::string text = "LOCAL_STATIC_PRIVATE_KEY = " + crypto::key_to_base64(s.local_static.view()) + "\n" +
-                               "REMOTE_STATIC_PUBLIC_KEY = " + crypto::key_to_base64(crypto::view(s.remote_static)) + "\n" +
-                               "LOCAL_EPHEMERAL_PRIVATE_KEY = " + crypto::key_to_base64(s.local_ephemeral.view()) + "\n";
-            if (!s.preshared_key.is_zero()) text += "PRESHARED_KEY = " + crypto::key_to_base64(s.preshared_key.view()) + "\n";
-            [[maybe_unused]] const auto w = ::write(fd, text.data(), text.size());
-            crypto::wipe(text.data(), text.size());
-        };
+        auto key_log = io::KeyLog::open(options.keylog_path, error);
+        if (!key_log) return nullptr;
+        device_options.on_handshake_secrets = [log = std::make_shared<io::KeyLog>(std::move(*key_log))](
+                                                  const device::HandshakeSecrets& s) { log->write(s); };
     }
     self->settings_.unix_time_at_origin = origin;
     self->device_ = std::make_unique<device::Device>(crypto::PrivateKey{}, self->rng_, device_options);
