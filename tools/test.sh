@@ -2,7 +2,8 @@
 # Every test: set-up, then the normal build's whole CTest suite (unit tests,
 # vectors, interop with wireguard-go and the Linux kernel, wgconform against
 # each; the slow timer cases with WGREF_SLOW=1), the docs (Doxygen, warnings are errors),
-# and the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer, and
+# a bounded libFuzzer run of every parser (tools/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -26,4 +27,6 @@ echo "== tests under sanitizers (interop excluded: same code, real peers)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j2 -LE interop
-echo "test.sh: all tests passed (normal build, docs, and sanitizer build)"
+echo "== fuzzing (libFuzzer, clang; every parser of untrusted bytes, ${WGREF_FUZZ_SECONDS:-20} s each)"
+bash tools/fuzz.sh "${WGREF_FUZZ_SECONDS:-20}"
+echo "test.sh: all tests passed (normal build, docs, sanitizer build, fuzzing)"

@@ -32,6 +32,7 @@ bool parse_bool_true(std::string_view value) { return value == "true"; }
 }  // namespace
 
 std::optional<device::Endpoint> parse_endpoint(std::string_view text) {
+    if (text.find('\0') != std::string_view::npos) return std::nullopt;  // inet_pton stops at a NUL
     std::string host;
     std::string_view port;
     if (!text.empty() && text.front() == '[') {

@@ -11,6 +11,7 @@
 namespace wg::io {
 
 std::optional<Endpoint> Endpoint::parse(const std::string& text) {
+    if (text.find('\0') != std::string::npos) return std::nullopt;  // inet_pton stops at a NUL
     Endpoint e;
     std::string host;
     std::string port;

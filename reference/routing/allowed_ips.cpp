@@ -72,6 +72,9 @@ IpPrefix IpPrefix::make(ByteView address, std::uint8_t length) {
 }
 
 std::optional<IpPrefix> IpPrefix::parse(std::string_view text) {
+    // inet_pton reads a C string: a NUL inside would end it early and let
+    // "10.0.0.1\0junk" pass as 10.0.0.1 (found by fuzz/ip_prefix).
+    if (text.find('\0') != std::string_view::npos) return std::nullopt;
     const auto slash = text.find('/');
     const std::string address(text.substr(0, slash));
     std::array<std::uint8_t, 16> bytes{};

@@ -127,6 +127,10 @@ TEST_CASE("Malformed prefixes are refused", "[routing]") {
         INFO(bad);
         CHECK_FALSE(IpPrefix::parse(bad));
     }
+    // A NUL inside the text must not cut it short for inet_pton.
+    using namespace std::string_view_literals;
+    CHECK_FALSE(IpPrefix::parse("10.0.0.1\0junk/32"sv));
+    CHECK_FALSE(IpPrefix::parse("10.0.0.1\0"sv));
 }
 
 TEST_CASE("The trie agrees with a naive longest-prefix matcher on random tables", "[routing][random]") {

@@ -1,0 +1,343 @@
+// Writes the seed corpora in fuzz/corpus/<target>/: real messages from the
+// oracle (vectors/handshake_oracle.txt) and from the committed captures
+// (pcaps/), UAPI requests, configuration files, keys, prefixes, endpoints,
+// and scripts for the Device target. Run it after changing a target's input
+// format (fuzz/README.md):
+//   cmake --build build-fuzz --target wgref_fuzz_seeds
+//   build-fuzz/fuzz/wgref_fuzz_seeds fuzz/corpus
+#include <pcap/pcap.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cookie/macs.hpp"
+#include "crypto/key_text.hpp"
+#include "device/simulated_network.hpp"
+#include "handshake/messages.hpp"
+#include "oracle.hpp"
+#include "pcap_file.hpp"
+
+using namespace wg;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path corpus;
+
+void seed(const std::string& target, const std::string& name, ByteView bytes) {
+    const fs::path dir = corpus / target;
+    fs::create_directories(dir);
+    std::ofstream(dir / name, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                                      static_cast<std::streamsize>(bytes.size()));
+}
+void seed(const std::string& target, const std::string& name, std::string_view text) {
+    seed(target, name, as_bytes(text));
+}
+
+Bytes with_control(std::uint8_t control, ByteView message) {
+    Bytes out{control};
+    out.insert(out.end(), message.begin(), message.end());
+    return out;
+}
+
+std::string read_text(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// Builds input for a target that reads it with FuzzedDataProvider: strings
+/// come from the front (ended by a backslash and another character),
+/// integers from the back, most significant byte first.
+class Script {
+public:
+    void integer(std::uint64_t range, std::uint64_t value) {
+        int bytes = 0;
+        while (bytes < 8 && (range >> (8 * bytes)) > 0) ++bytes;
+        for (int i = bytes - 1; i >= 0; --i) back_.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
+    }
+    void boolean(bool value) { integer(255, value ? 1 : 0); }
+    void string(ByteView s) {
+        for (std::uint8_t b : s) {
+            front_.push_back(b);
+            if (b == '\\') front_.push_back(b);
+        }
+        front_.push_back('\\');
+        front_.push_back('.');
+    }
+    Bytes finish() const {
+        Bytes out = front_;
+        out.insert(out.end(), back_.rbegin(), back_.rend());
+        return out;
+    }
+
+private:
+    Bytes front_, back_;
+};
+
+void message_seeds() {
+    const auto& cases = fuzz::oracle_cases();
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        const auto& r = cases[i].record;
+        const auto n = static_cast<std::uint8_t>(i);
+        const std::string suffix = "-case" + std::to_string(i + 1);
+        seed("initiation", "oracle" + suffix, with_control(n, r.bytes("initiation")));
+        seed("response", "oracle" + suffix, with_control(n, r.bytes("response")));
+        seed("cookie_reply", "oracle" + suffix, with_control(n, r.bytes("cookie_reply")));
+        seed("data_message", "oracle" + suffix, with_control(n, r.bytes("transport_message")));
+        if (i == 0) {
+            seed("initiation", "oracle-case1-fix-mac1", with_control(4, r.bytes("initiation")));
+            seed("initiation", "oracle-case1-replayed", with_control(8, r.bytes("initiation")));
+            seed("response", "oracle-case1-fix-mac1", with_control(4, r.bytes("response")));
+            seed("message_header", "initiation", r.bytes("initiation"));
+            seed("message_header", "response", r.bytes("response"));
+            seed("message_header", "cookie-reply", r.bytes("cookie_reply"));
+            seed("message_header", "data", r.bytes("transport_message"));
+            Bytes keepalive = r.bytes("transport_message");
+            keepalive.resize(handshake::layout::TransportData::min_size);
+            seed("message_header", "keepalive-size", keepalive);
+            Bytes reserved = r.bytes("initiation");
+            reserved[2] = 1;
+            seed("message_header", "reserved-not-zero", reserved);
+        }
+    }
+}
+
+void inner_packet_seeds() {
+    const Bytes v4 = device::make_ipv4_packet({203, 0, 113, 1}, {203, 0, 113, 2}, as_bytes("ping"));
+    seed("inner_packet", "ipv4", v4);
+    Bytes padded = v4;
+    padded.resize(32, 0);
+    seed("inner_packet", "ipv4-padded", padded);
+    Bytes v6(40 + 8, 0);
+    v6[0] = 0x60;
+    v6[5] = 8;     // payload length
+    v6[6] = 17;    // UDP
+    v6[7] = 64;
+    v6[8] = 0x20, v6[9] = 0x01, v6[10] = 0x0d, v6[11] = 0xb8, v6[23] = 1;  // 2001:db8::1
+    v6[24] = 0xfe, v6[25] = 0x80, v6[39] = 2;                               // fe80::2
+    seed("inner_packet", "ipv6-udp", v6);
+    Bytes v6_padded = v6;
+    v6_padded.resize(64, 0);
+    seed("inner_packet", "ipv6-padded", v6_padded);
+}
+
+void device_seeds() {
+    const auto& r = fuzz::oracle_cases()[0].record;
+    // Replays of the setup's own messages: initiation, response, data both ways.
+    for (std::uint64_t k = 0; k < 4; ++k) {
+        Script s;
+        s.integer(255, 0);   // setting
+        s.integer(6, 2);     // replay
+        s.integer(255, k);   // wire-log entry (a handful exist)
+        s.boolean(true);     // from its original endpoint
+        s.integer(3, 0);     // no flips
+        s.boolean(false);    // keep mac1
+        s.integer(6, 5);     // deliver
+        s.integer(2000, 100);
+        seed("device", "replay-" + std::to_string(k), s.finish());
+    }
+    {   // b under load: a mutated initiation with a good mac1 from a stranger
+        Script s;
+        s.integer(255, 1);
+        s.integer(6, 3);
+        s.integer(255, 0);
+        s.boolean(false);
+        s.integer(3, 2);  // stranger
+        s.integer(3, 1);
+        s.integer(255, 20);
+        s.integer(255, 0x5a);
+        s.boolean(true);  // fix mac1
+        s.integer(6, 5);
+        s.integer(2000, 50);
+        seed("device", "under-load-initiation", s.finish());
+    }
+    {   // data both ways with a PSK and keepalives, then time passes (§6)
+        Script s;
+        s.integer(255, 6);
+        s.integer(6, 4);
+        s.integer(1, 0);  // from a
+        s.string(as_bytes("payload for b"));
+        s.boolean(false);  // as an IPv4 payload
+        s.integer(6, 5);
+        s.integer(2000, 100);
+        s.integer(6, 4);
+        s.integer(1, 1);  // from b
+        s.string(as_bytes("payload for a"));
+        s.boolean(false);
+        s.integer(6, 6);
+        s.integer(300, 130);  // past REKEY_AFTER_TIME
+        s.integer(6, 6);
+        s.integer(300, 200);  // past REJECT_AFTER_TIME
+        seed("device", "data-then-time", s.finish());
+    }
+    {   // raw datagrams of each type, from a's endpoint and from an IPv6 stranger
+        Script s;
+        s.integer(255, 0);
+        const char* fields[] = {"initiation", "response", "cookie_reply", "transport_message"};
+        for (int i = 0; i < 4; ++i) {
+            s.integer(6, 0);
+            s.integer(3, 1);                        // to b
+            s.integer(3, i % 2 == 0 ? 0 : 3);       // from a, or the IPv6 stranger
+            s.string(r.bytes(fields[i]));
+        }
+        seed("device", "raw-messages", s.finish());
+    }
+    {   // an inner IPv6 packet from a, whole bytes
+        Bytes v6(48, 0);
+        v6[0] = 0x60, v6[5] = 8, v6[6] = 17, v6[7] = 64;
+        v6[8] = 0x20, v6[9] = 0x01, v6[10] = 0x0d, v6[11] = 0xb8, v6[13] = 0x0a, v6[23] = 1;  // 2001:db8:a::1
+        v6[24] = 0x20, v6[25] = 0x01, v6[26] = 0x0d, v6[27] = 0xb8, v6[29] = 0x0b, v6[39] = 1;  // 2001:db8:b::1
+        Script s;
+        s.integer(255, 0);
+        s.integer(6, 4);
+        s.integer(1, 0);
+        s.string(v6);
+        s.boolean(true);  // the whole packet
+        s.integer(6, 5);
+        s.integer(2000, 100);
+        seed("device", "inner-ipv6", s.finish());
+    }
+}
+
+std::string hex_key(std::uint8_t fill) { return to_hex(Bytes(32, fill)); }
+
+void text_seeds() {
+    const auto& c = fuzz::oracle_cases()[1];  // case 2 has a PSK
+    const std::string private_b64 = crypto::key_to_base64(c.initiator.private_key.view());
+    const std::string public_b64 = crypto::key_to_base64(c.responder.public_key);
+    const std::string psk_b64 = crypto::key_to_base64(c.psk.view());
+
+    seed("uapi", "get", "get=1\n\n");
+    seed("uapi", "set-interface", "set=1\nprivate_key=" + to_hex(c.initiator.private_key.view()) +
+                                      "\nlisten_port=51820\nfwmark=0\n\n");
+    seed("uapi", "set-peer", "set=1\nreplace_peers=true\npublic_key=" + to_hex(c.responder.public_key) +
+                                 "\npreshared_key=" + to_hex(c.psk.view()) +
+                                 "\nendpoint=[2001:db8::1]:51820\npersistent_keepalive_interval=25\n"
+                                 "replace_allowed_ips=true\nallowed_ip=203.0.113.0/24\nallowed_ip=2001:db8::/32\n"
+                                 "protocol_version=1\n\n");
+    seed("uapi", "update-and-remove", "set=1\npublic_key=" + hex_key(0x22) + "\nupdate_only=true\nendpoint=192.0.2.7:9\n"
+                                      "public_key=" + hex_key(0x22) + "\nremove=true\n\n");
+    seed("uapi", "bad-line", "set=1\nlisten_port=1000\nprivate_key=" + hex_key(0x11).substr(1) + "\n\n");
+
+    seed("config_file", "interface-and-peer",
+         "# a comment\n[Interface]\nPrivateKey = " + private_b64 + "\nListenPort = 51820\nFwMark = off\n\n[Peer]\n"
+         "PublicKey = " + public_b64 + "\nPresharedKey = " + psk_b64 +
+         "\nAllowedIPs = 203.0.113.0/24, 2001:db8::/32 , 198.51.100.7\nEndpoint = 192.0.2.2:51820\n"
+         "PersistentKeepalive = 25\n");
+    seed("config_file", "two-peers", "[Interface]\nPrivateKey = " + private_b64 + "\n[Peer]\nPublicKey = " + public_b64 +
+                                         "\nAllowedIPs = 0.0.0.0/0, ::/0\nEndpoint = [2001:db8::2]:51820\n"
+                                         "[peer]\npublickey = " + crypto::key_to_base64(Bytes(32, 0x22)) +
+                                         "\nallowedips = 10.0.0.0/8\npersistentkeepalive = off\n");
+    seed("config_file", "bad-key", "[Interface]\nPrivateKey = " + private_b64.substr(0, 43) + "A\n");
+
+    seed("key_text", "private", private_b64);
+    seed("key_text", "public", public_b64);
+    seed("key_text", "zeros", crypto::key_to_base64(Bytes(32, 0)));
+    seed("key_text", "not-canonical", public_b64.substr(0, 42) + "B=");
+
+    for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{
+             {"ipv4-24", "192.0.2.0/24"}, {"ipv4-host", "203.0.113.7"}, {"ipv4-any", "0.0.0.0/0"},
+             {"ipv6-32", "2001:db8::/32"}, {"ipv6-mapped", "::ffff:192.0.2.1/128"}, {"host-bits", "10.1.2.3/8"}}) {
+        seed("ip_prefix", name, text);
+    }
+    for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{
+             {"ipv4", "192.0.2.1:51820"}, {"ipv6", "[2001:db8::1]:51820"}, {"ipv6-scoped", "[fe80::1%1]:1"},
+             {"ipv6-mapped", "[::ffff:1.2.3.4]:65535"}, {"no-port", "192.0.2.1"}}) {
+        seed("endpoint", name, text);
+    }
+}
+
+void keylog_seeds() {
+    const auto& cases = fuzz::oracle_cases();
+    for (std::size_t i = 0; i < 2; ++i) {
+        const auto& c = cases[i];
+        const auto& r = c.record;
+        const std::string psk = c.psk.is_zero() ? "" : "PRESHARED_KEY = " + crypto::key_to_base64(c.psk.view()) + "\n";
+        seed("keylog", "oracle-initiator-case" + std::to_string(i + 1),
+             "LOCAL_STATIC_PRIVATE_KEY = " + crypto::key_to_base64(c.initiator.private_key.view()) +
+                 "\nREMOTE_STATIC_PUBLIC_KEY = " + crypto::key_to_base64(c.responder.public_key) +
+                 "\nLOCAL_EPHEMERAL_PRIVATE_KEY = " + crypto::key_to_base64(r.bytes("initiator_ephemeral_private")) +
+                 "\n" + psk);
+        seed("keylog", "oracle-responder-case" + std::to_string(i + 1),
+             "LOCAL_STATIC_PRIVATE_KEY = " + crypto::key_to_base64(c.responder.private_key.view()) +
+                 "\nREMOTE_STATIC_PUBLIC_KEY = " + crypto::key_to_base64(c.initiator.public_key) +
+                 "\nLOCAL_EPHEMERAL_PRIVATE_KEY = " + crypto::key_to_base64(r.bytes("responder_ephemeral_private")) +
+                 "\n" + psk);
+    }
+    seed("keylog", "wgref-wireguard-go", read_text(WGREF_SOURCE_DIR "/pcaps/wgref-wireguard-go.keylog"));
+}
+
+void capture_seeds() {
+    const fs::path pcaps = WGREF_SOURCE_DIR "/pcaps";
+    for (const char* name : {"wgref-wireguard-go.pcap", "wgref-linux.pcap", "malformed.pcap"}) {
+        seed("pcap", name, as_bytes(read_text(pcaps / name)));
+    }
+    // The oracle's messages as a raw-IP capture, IPv4 and IPv6.
+    const auto& r = fuzz::oracle_cases()[0].record;
+    std::vector<conformance::captures::CapturedDatagram> datagrams;
+    for (const char* field : {"initiation", "response", "cookie_reply", "transport_message"}) {
+        conformance::captures::CapturedDatagram d;
+        const bool v6 = datagrams.size() % 2 == 1;
+        d.source.family = d.destination.family = v6 ? AF_INET6 : AF_INET;
+        d.source.address = {192, 0, 2, 1};
+        d.destination.address = {192, 0, 2, 2};
+        if (v6) d.source.address = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+        if (v6) d.destination.address = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
+        d.source.port = 51820;
+        d.destination.port = 51821;
+        d.payload = r.bytes(field);
+        datagrams.push_back(d);
+    }
+    const fs::path raw = fs::temp_directory_path() / "wgref-fuzz-seed.pcap";
+    if (const auto error = conformance::captures::write_capture(raw, datagrams); !error.empty()) {
+        std::cerr << error << "\n";
+        std::exit(1);
+    }
+    seed("pcap", "oracle-raw-ip.pcap", as_bytes(read_text(raw)));
+
+    // Frames for parse_frame, each after its link-type selector byte
+    // (0 Ethernet, 1 Linux SLL, 3 raw IP: see pcap_frame.cpp).
+    auto frames_of = [](const fs::path& path, std::size_t limit) {
+        std::vector<Bytes> frames;
+        char error[PCAP_ERRBUF_SIZE] = {};
+        pcap_t* p = pcap_open_offline(path.c_str(), error);
+        if (!p) return frames;
+        pcap_pkthdr* header = nullptr;
+        const u_char* bytes = nullptr;
+        while (frames.size() < limit && pcap_next_ex(p, &header, &bytes) == 1) frames.emplace_back(bytes, bytes + header->caplen);
+        pcap_close(p);
+        return frames;
+    };
+    const auto ethernet = frames_of(pcaps / "wgref-wireguard-go.pcap", 2);
+    for (std::size_t i = 0; i < ethernet.size(); ++i) seed("pcap_frame", "ethernet-" + std::to_string(i), with_control(0, ethernet[i]));
+    const auto raw_frames = frames_of(raw, 2);
+    for (std::size_t i = 0; i < raw_frames.size(); ++i) {
+        seed("pcap_frame", "raw-ip-" + std::to_string(i), with_control(3, raw_frames[i]));
+        Bytes sll(16, 0);
+        sll[14] = i == 0 ? 0x08 : 0x86, sll[15] = i == 0 ? 0x00 : 0xdd;  // protocol: IPv4, IPv6
+        sll.insert(sll.end(), raw_frames[i].begin(), raw_frames[i].end());
+        seed("pcap_frame", "linux-sll-" + std::to_string(i), with_control(1, sll));
+    }
+    fs::remove(raw);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 2) {
+        std::cerr << "usage: wgref_fuzz_seeds CORPUS_DIR\n";
+        return 2;
+    }
+    corpus = argv[1];
+    message_seeds();
+    inner_packet_seeds();
+    device_seeds();
+    text_seeds();
+    keylog_seeds();
+    capture_seeds();
+    return 0;
+}
