@@ -17,6 +17,12 @@ echo "== tests"
 slow=(-LE slow)
 [[ ${WGREF_SLOW:-0} == 1 ]] && slow=()
 ctest --test-dir build --output-on-failure -j2 "${slow[@]}"
+# Where the implementations disagree, if anywhere, in one table.
+reports=()
+for kind in wgref wireguard-go linux; do
+  [[ -f build/wgconform-$kind.json ]] && reports+=("$kind=build/wgconform-$kind.json")
+done
+[[ ${#reports[@]} -gt 1 ]] && /usr/bin/python3 tools/conformance_side_by_side.py "${reports[@]}"
 echo "== docs"
 cmake --build build --target docs
 
