@@ -25,41 +25,7 @@ linux_guest_image || rc=$?
 s=$(netns_suffix); ns=wgref-cl-$s; iface=wcl${s:0:11}; tap=wcltap0
 work=$(umask 077 && mktemp -d); cleanup_register rm -rf "$work"
 netns_create "$ns"
-ip netns exec "$ns" ip tuntap add dev "$tap" mode tap
-ip -n "$ns" addr add 192.0.2.1/24 dev "$tap"
-ip -n "$ns" link set "$tap" up
-(umask 077; wg genkey > "$work/host.key"; wg genkey > "$work/guest.key")
-wg pubkey < "$work/host.key" > "$work/host.pub"; wg pubkey < "$work/guest.key" > "$work/guest.pub"
-
-ip netns exec "$ns" "$wgref" -f --keylog "$work/keylog" "$iface" >"$work/wgref.log" 2>&1 &
-cleanup_register kill_pid_bounded $!; cleanup_register rm -f "/var/run/wireguard/$iface.sock"
-wait_for 10 test -S "/var/run/wireguard/$iface.sock" || { echo "FAIL: wgref did not start"; cat "$work/wgref.log"; exit 1; }
-add_peer() {  # add_peer [endpoint ADDR:PORT]
-  ip netns exec "$ns" wg set "$iface" private-key "$work/host.key" listen-port 51820 \
-    peer "$(cat "$work/guest.pub")" allowed-ips 203.0.113.2/32,2001:db8:1::2/128 "$@"
-}
-add_peer
-ip -n "$ns" addr add 203.0.113.1/24 dev "$iface"
-ip -n "$ns" -6 addr add 2001:db8:1::1/64 dev "$iface" nodad
-ip -n "$ns" link set "$iface" up
-
-mkdir -p "$work/conf/wgconf"
-cat > "$work/conf/wgconf/env" <<ENV
-GUEST_ETH_ADDR=192.0.2.2/24
-WG_ADDRS="203.0.113.2/24 2001:db8:1::2/64"
-AGENT_PORT=7000
-ENV
-cat > "$work/conf/wgconf/wg0.conf" <<CONF
-[Interface]
-PrivateKey = $(cat "$work/guest.key")
-ListenPort = 51820
-
-[Peer]
-PublicKey = $(cat "$work/host.pub")
-AllowedIPs = 203.0.113.1/32, 2001:db8:1::1/128
-Endpoint = 192.0.2.1:51820
-CONF
-linux_guest_boot "$ns" "$tap" "$work"
+linux_guest_with_wgref "$ns" "$tap" "$work" "$wgref" "$iface" --keylog "$work/keylog" || exit 1
 linux_guest_ready "$work" 120 || { echo "FAIL: the guest did not come up"; cat "$work/console.log"; exit 1; }
 
 # The capture: only WireGuard's port, bounded in time and in packets.
@@ -69,15 +35,12 @@ cleanup_register kill_pid_bounded "$capture"
 wait_for 10 test -s "$work/capture.pcap" || { echo "FAIL: tshark did not start"; cat "$work/tshark.log"; exit 1; }
 sleep 0.5
 
-guest_ping() {  # ask the guest's agent (TCP 7000, outside the tunnel) to ping
-  ip netns exec "$ns" timeout 40 bash -c 'exec 3<>/dev/tcp/192.0.2.2/7000 && printf "ping %s\n" "$1" >&3 && cat <&3' _ "$1" |
-    grep -q "^GUEST-PING-OK $1\$"
-}
+guest_ping() { linux_guest_agent "ping $1" | grep -q "^GUEST-PING-OK $1\$"; }
 wait_for 20 bash -c "ip netns exec $ns timeout 2 bash -c 'exec 3<>/dev/tcp/192.0.2.2/7000'" || { echo "FAIL: no guest agent"; exit 1; }
 guest_ping 203.0.113.1 || { echo "FAIL: IPv4 ping, the kernel initiating"; exit 1; }
 guest_ping 2001:db8:1::1 || { echo "FAIL: IPv6 ping from the kernel"; exit 1; }
 ip netns exec "$ns" wg set "$iface" peer "$(cat "$work/guest.pub")" remove
-add_peer endpoint 192.0.2.2:51820
+wgref_add_guest endpoint 192.0.2.2:51820
 ip netns exec "$ns" ping -c 2 -i 0.2 -W 2 203.0.113.2 >/dev/null || { echo "FAIL: IPv4 ping, wgref initiating"; exit 1; }
 ip netns exec "$ns" ping -c 1 -W 2 2001:db8:1::2 >/dev/null || { echo "FAIL: IPv6 ping from wgref"; exit 1; }
 sleep 0.5

@@ -50,48 +50,10 @@ tap=wgltap0               # alone in its namespace, so a fixed name is safe
 work=$(umask 077 && mktemp -d)
 cleanup_register rm -rf "$work"
 netns_create "$ns"
-ip netns exec "$ns" ip tuntap add dev "$tap" mode tap
-ip -n "$ns" addr add 192.0.2.1/24 dev "$tap"
-ip -n "$ns" link set "$tap" up
-
-(umask 077; wg genkey > "$work/host.key"; wg genkey > "$work/guest.key")
-wg pubkey < "$work/host.key" > "$work/host.pub"
-wg pubkey < "$work/guest.key" > "$work/guest.pub"
-guest_pub=$(cat "$work/guest.pub")
-
 # wgref first, with the guest as a peer but no endpoint: it can only answer.
-ip netns exec "$ns" "$wgref" -f --trace "$iface" >"$work/wgref.log" 2>&1 &
-wgref_pid=$!
-cleanup_register kill_pid_bounded "$wgref_pid"
-cleanup_register rm -f "/var/run/wireguard/$iface.sock"
-wait_for 10 test -S "/var/run/wireguard/$iface.sock" || { echo "FAIL: wgref did not start"; cat "$work/wgref.log"; exit 1; }
-add_peer() {  # add_peer [endpoint ADDR:PORT]
-  ip netns exec "$ns" wg set "$iface" private-key "$work/host.key" listen-port 51820 \
-    peer "$guest_pub" allowed-ips 203.0.113.2/32,2001:db8:1::2/128 "$@"
-}
-add_peer
-ip -n "$ns" addr add 203.0.113.1/24 dev "$iface"
-ip -n "$ns" -6 addr add 2001:db8:1::1/64 dev "$iface" nodad
-ip -n "$ns" link set "$iface" up
-
-# The guest's per-run configuration (see tools/netns/linux_guest.sh).
-mkdir -p "$work/conf/wgconf"
-cat > "$work/conf/wgconf/env" <<ENV
-GUEST_ETH_ADDR=192.0.2.2/24
-WG_ADDRS="203.0.113.2/24 2001:db8:1::2/64"
-AGENT_PORT=7000
-ENV
-cat > "$work/conf/wgconf/wg0.conf" <<CONF
-[Interface]
-PrivateKey = $(cat "$work/guest.key")
-ListenPort = 51820
-
-[Peer]
-PublicKey = $(cat "$work/host.pub")
-AllowedIPs = 203.0.113.1/32, 2001:db8:1::1/128
-Endpoint = 192.0.2.1:51820
-CONF
-linux_guest_boot "$ns" "$tap" "$work"
+linux_guest_with_wgref "$ns" "$tap" "$work" "$wgref" "$iface" --trace || exit 1
+guest_pub=$(cat "$work/guest.pub")
+add_peer() { wgref_add_guest "$@"; }
 
 failures=0
 pass() { echo "PASS: $*"; }
@@ -123,10 +85,7 @@ else
 fi
 
 # guest REQUEST: ask the guest's agent, over eth0 (outside the tunnel).
-guest() {
-  ip netns exec "$ns" timeout 40 bash -c \
-    'exec 3<>/dev/tcp/192.0.2.2/7000 && printf "%s\n" "$1" >&3 && cat <&3' _ "$1"
-}
+guest() { linux_guest_agent "$1"; }
 guest_ping() { local out; out=$(guest "ping $1"); echo "$out"; grep -q "^GUEST-PING-OK $1\$" <<<"$out"; }
 agent_up() { guest show | grep -q '^GUEST-SHOW-DONE'; }
 check "guest agent answers on 192.0.2.2:7000" wait_for 20 agent_up

@@ -54,3 +54,63 @@ linux_guest_ready() {
   done
   return 1
 }
+
+# linux_guest_with_wgref NS TAP WORK WGREF IFACE [WGREF-OPTION...]: the usual
+# pair. In namespace NS: tap device TAP at 192.0.2.1/24 and wgref on IFACE
+# (log: WORK/wgref.log) with tunnel addresses 203.0.113.1 and 2001:db8:1::1;
+# in the guest at 192.0.2.2: wg0 with 203.0.113.2 and 2001:db8:1::2. Each has
+# the other as its peer; wgref knows no endpoint for the guest yet, so only
+# the guest can start (wgref_add_guest endpoint 192.0.2.2:51820 changes that).
+# Keys: WORK/host.key, WORK/guest.key and their .pub. Boots the guest; the
+# caller waits with linux_guest_ready.
+linux_guest_with_wgref() {
+  local ns=$1 tap=$2 work=$3 wgref=$4 iface=$5
+  shift 5
+  _guest_ns=$ns; _guest_iface=$iface; _guest_work=$work
+  ip netns exec "$ns" ip tuntap add dev "$tap" mode tap
+  ip -n "$ns" addr add 192.0.2.1/24 dev "$tap"
+  ip -n "$ns" link set "$tap" up
+  (umask 077; wg genkey > "$work/host.key"; wg genkey > "$work/guest.key")
+  wg pubkey < "$work/host.key" > "$work/host.pub"
+  wg pubkey < "$work/guest.key" > "$work/guest.pub"
+
+  ip netns exec "$ns" "$wgref" -f "$@" "$iface" >"$work/wgref.log" 2>&1 &
+  cleanup_register kill_pid_bounded $!
+  cleanup_register rm -f "/var/run/wireguard/$iface.sock"
+  wait_for 10 test -S "/var/run/wireguard/$iface.sock" || { echo "FAIL: wgref did not start"; cat "$work/wgref.log"; return 1; }
+  wgref_add_guest
+  ip -n "$ns" addr add 203.0.113.1/24 dev "$iface"
+  ip -n "$ns" -6 addr add 2001:db8:1::1/64 dev "$iface" nodad
+  ip -n "$ns" link set "$iface" up
+
+  mkdir -p "$work/conf/wgconf"
+  cat > "$work/conf/wgconf/env" <<ENV
+GUEST_ETH_ADDR=192.0.2.2/24
+WG_ADDRS="203.0.113.2/24 2001:db8:1::2/64"
+AGENT_PORT=7000
+ENV
+  cat > "$work/conf/wgconf/wg0.conf" <<CONF
+[Interface]
+PrivateKey = $(cat "$work/guest.key")
+ListenPort = 51820
+
+[Peer]
+PublicKey = $(cat "$work/host.pub")
+AllowedIPs = 203.0.113.1/32, 2001:db8:1::1/128
+Endpoint = 192.0.2.1:51820
+CONF
+  linux_guest_boot "$ns" "$tap" "$work"
+}
+
+# wgref_add_guest [endpoint ADDR:PORT]: (re)configures wgref's guest peer.
+wgref_add_guest() {
+  ip netns exec "$_guest_ns" wg set "$_guest_iface" private-key "$_guest_work/host.key" listen-port 51820 \
+    peer "$(cat "$_guest_work/guest.pub")" allowed-ips 203.0.113.2/32,2001:db8:1::2/128 "$@"
+}
+
+# linux_guest_agent REQUEST: asks the guest's agent (TCP 7000 on eth0, outside
+# the tunnel; "ping ADDR" or "show") and prints its answer. Bounded.
+linux_guest_agent() {
+  ip netns exec "$_guest_ns" timeout 40 bash -c \
+    'exec 3<>/dev/tcp/192.0.2.2/7000 && printf "%s\n" "$1" >&3 && cat <&3' _ "$1"
+}
