@@ -108,34 +108,51 @@ bool require(const Options& options, std::initializer_list<const char*> names) {
     return ok;
 }
 
+// Each option parser prints what is wrong with its option and returns nullopt.
+
+std::optional<wg::crypto::PrivateKey> key_option(const Options& options, const char* name) {
+    std::string error;
+    auto key = wg::io::read_key_file(options.at(name), error);
+    if (!key) std::cerr << "wgconform: --" << name << ": " << error << "\n";
+    return key;
+}
+
+std::optional<wg::io::Endpoint> target_option(const Options& options) {
+    auto target = wg::io::Endpoint::parse(options.at("target"));
+    if (!target) std::cerr << "wgconform: --target: expected HOST:PORT or [V6HOST]:PORT, got '" << options.at("target") << "'\n";
+    return target;
+}
+
+std::optional<wg::crypto::PublicKey> target_key_option(const Options& options) {
+    auto key = wg::crypto::public_key_from_base64(options.at("target-public-key"));
+    if (!key) std::cerr << "wgconform: --target-public-key: not a base64 WireGuard key\n";
+    return key;
+}
+
+/// A decimal number in [low, high].
+std::optional<int> number_option(const Options& options, const char* name, int low, int high) {
+    const std::string& text = options.at(name);
+    if (!text.empty() && text.size() <= std::to_string(high).size() && text.find_first_not_of("0123456789") == std::string::npos) {
+        const int n = std::stoi(text);
+        if (n >= low && n <= high) return n;
+    }
+    std::cerr << "wgconform: --" << name << ": expected " << low << ".." << high << "\n";
+    return std::nullopt;
+}
+
 int command_ping(const Options& options) {
     if (!require(options, {"target", "target-public-key", "private-key", "tunnel-ip", "target-tunnel-ip"})) return 2;
     wg::conformance::PingOptions ping;
-    const auto target = wg::io::Endpoint::parse(options.at("target"));
-    if (!target) {
-        std::cerr << "wgconform: --target: expected HOST:PORT or [V6HOST]:PORT, got '" << options.at("target") << "'\n";
-        return 2;
-    }
+    const auto target = target_option(options);
+    const auto target_key = target_key_option(options);
+    const auto private_key = key_option(options, "private-key");
+    if (!target || !target_key || !private_key) return 2;
     ping.target = *target;
-    const auto target_key = wg::crypto::public_key_from_base64(options.at("target-public-key"));
-    if (!target_key) {
-        std::cerr << "wgconform: --target-public-key: not a base64 WireGuard key\n";
-        return 2;
-    }
     ping.target_public_key = *target_key;
-    std::string error;
-    auto private_key = wg::io::read_key_file(options.at("private-key"), error);
-    if (!private_key) {
-        std::cerr << "wgconform: --private-key: " << error << "\n";
-        return 2;
-    }
     ping.private_key = *private_key;
     if (options.count("psk")) {
-        auto psk = wg::io::read_key_file(options.at("psk"), error);
-        if (!psk) {
-            std::cerr << "wgconform: --psk: " << error << "\n";
-            return 2;
-        }
+        const auto psk = key_option(options, "psk");
+        if (!psk) return 2;
         ping.preshared_key = *psk;
     }
     const auto tunnel_ip = wg::conformance::TunnelAddress::parse(options.at("tunnel-ip"));
@@ -147,12 +164,9 @@ int command_ping(const Options& options) {
     ping.tunnel_ip = *tunnel_ip;
     ping.target_tunnel_ip = *target_tunnel_ip;
     if (options.count("timeout-ms")) {
-        const std::string& t = options.at("timeout-ms");
-        if (t.empty() || t.size() > 6 || t.find_first_not_of("0123456789") != std::string::npos || std::stoi(t) == 0) {
-            std::cerr << "wgconform: --timeout-ms: expected 1..999999\n";
-            return 2;
-        }
-        ping.timeout_ms = std::stoi(t);
+        const auto timeout = number_option(options, "timeout-ms", 1, 999999);
+        if (!timeout) return 2;
+        ping.timeout_ms = *timeout;
     }
     if (options.count("keylog")) ping.keylog_path = options.at("keylog");
     return wg::conformance::run_ping(ping, std::cout);
@@ -174,13 +188,6 @@ std::optional<std::vector<wg::conformance::TunnelAddress>> parse_addresses(const
         start = comma + 1;
     }
     return addresses;
-}
-
-std::optional<wg::crypto::PrivateKey> key_option(const Options& options, const char* name) {
-    std::string error;
-    auto key = wg::io::read_key_file(options.at(name), error);
-    if (!key) std::cerr << "wgconform: --" << name << ": " << error << "\n";
-    return key;
 }
 
 std::optional<std::vector<wg::conformance::TunnelAddress>> addresses_option(const Options& options, const char* name) {
@@ -248,17 +255,10 @@ int run_and_report(wg::conformance::ProbeNetwork& network, const wg::conformance
 int command_suite(const Options& options) {
     using namespace wg::conformance;
     if (!require(options, {"target", "target-public-key", "private-key", "tunnel-ip", "target-tunnel-ip"})) return 2;
-    const auto target = wg::io::Endpoint::parse(options.at("target"));
-    if (!target) {
-        std::cerr << "wgconform: --target: expected HOST:PORT or [V6HOST]:PORT, got '" << options.at("target") << "'\n";
-        return 2;
-    }
+    const auto target = target_option(options);
+    const auto target_key = target_key_option(options);
+    if (!target || !target_key) return 2;
     SuiteConfig config;
-    const auto target_key = wg::crypto::public_key_from_base64(options.at("target-public-key"));
-    if (!target_key) {
-        std::cerr << "wgconform: --target-public-key: not a base64 WireGuard key\n";
-        return 2;
-    }
     config.target.public_key = *target_key;
     auto first_key = key_option(options, "private-key");
     auto first_ips = addresses_option(options, "tunnel-ip");
@@ -284,12 +284,9 @@ int command_suite(const Options& options) {
         config.third_key = *third_key;
     }
     if (options.count("third-port")) {
-        const std::string& p = options.at("third-port");
-        if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos || std::stoi(p) == 0 || std::stoi(p) > 65535) {
-            std::cerr << "wgconform: --third-port: expected 1..65535\n";
-            return 2;
-        }
-        config.third_port = static_cast<std::uint16_t>(std::stoi(p));
+        const auto port = number_option(options, "third-port", 1, 65535);
+        if (!port) return 2;
+        config.third_port = static_cast<std::uint16_t>(*port);
     }
     if (options.count("psk")) {
         auto psk = key_option(options, "psk");
@@ -297,12 +294,9 @@ int command_suite(const Options& options) {
         config.target.preshared_key = *psk;
     }
     if (options.count("timeout-ms")) {
-        const std::string& t = options.at("timeout-ms");
-        if (t.empty() || t.size() > 6 || t.find_first_not_of("0123456789") != std::string::npos || std::stoi(t) == 0) {
-            std::cerr << "wgconform: --timeout-ms: expected 1..999999\n";
-            return 2;
-        }
-        config.answer_wait = std::chrono::milliseconds(std::stoi(t));
+        const auto timeout = number_option(options, "timeout-ms", 1, 999999);
+        if (!timeout) return 2;
+        config.answer_wait = std::chrono::milliseconds(*timeout);
     }
     config.slow = options.count("slow") > 0;
     const std::string name = options.count("target-name") ? options.at("target-name") : options.at("target");

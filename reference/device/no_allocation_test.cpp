@@ -31,23 +31,9 @@ using namespace wg;
 using namespace wg::device;
 
 TEST_CASE("The data path allocates nothing once traffic flows", "[device][allocation]") {
-    SeededRng rng(1);
-    std::array<std::uint8_t, 32> random{};
-    rng.fill(random);
-    const auto key_a = crypto::make_private_key(random);
-    rng.fill(random);
-    const auto key_b = crypto::make_private_key(random);
-    Device a(key_a, rng), b(key_b, rng);
-    const Endpoint ea = Endpoint::ipv4({192, 0, 2, 1}, 51820), eb = Endpoint::ipv4({192, 0, 2, 2}, 51820);
-    PeerConfig pb;
-    pb.public_key = b.public_key();
-    pb.allowed_ips.push_back(*routing::IpPrefix::parse("203.0.113.2/32"));
-    pb.endpoint = eb;
-    a.set_peer(pb);
-    PeerConfig pa;
-    pa.public_key = a.public_key();
-    pa.allowed_ips.push_back(*routing::IpPrefix::parse("203.0.113.1/32"));
-    b.set_peer(pa);
+    DevicePair pair(1);
+    Device &a = pair.a, &b = pair.b;
+    const Endpoint &ea = pair.a_endpoint, &eb = pair.b_endpoint;
     const Bytes to_b = make_ipv4_packet({203, 0, 113, 1}, {203, 0, 113, 2}, Bytes(1400, 1));
     const Bytes to_a = make_ipv4_packet({203, 0, 113, 2}, {203, 0, 113, 1}, Bytes(1400, 2));
 

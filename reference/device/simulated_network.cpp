@@ -131,4 +131,24 @@ Bytes make_ipv4_packet(std::array<std::uint8_t, 4> source, std::array<std::uint8
     return p;
 }
 
+namespace {
+crypto::PrivateKey draw_key(SeededRng& rng) {
+    std::array<std::uint8_t, crypto::kKeySize> random{};
+    rng.fill(random);
+    return crypto::make_private_key(random);
+}
+}  // namespace
+
+DevicePair::DevicePair(std::uint64_t seed) : rng(seed), a(draw_key(rng), rng), b(draw_key(rng), rng) {
+    PeerConfig to_b;
+    to_b.public_key = b.public_key();
+    to_b.allowed_ips.push_back(*routing::IpPrefix::parse("203.0.113.2/32"));
+    to_b.endpoint = b_endpoint;
+    a.set_peer(to_b);
+    PeerConfig to_a;
+    to_a.public_key = a.public_key();
+    to_a.allowed_ips.push_back(*routing::IpPrefix::parse("203.0.113.1/32"));
+    b.set_peer(to_a);
+}
+
 }  // namespace wg::device

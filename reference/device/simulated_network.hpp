@@ -99,4 +99,16 @@ private:
 /// from `source` to `destination` carrying `payload`.
 Bytes make_ipv4_packet(std::array<std::uint8_t, 4> source, std::array<std::uint8_t, 4> destination, ByteView payload);
 
+/// Two Devices that are each other's only peer, with no network between them,
+/// for benchmarks and tests that carry datagrams by hand: a (192.0.2.1:51820,
+/// tunnel 203.0.113.1) knows b's endpoint; b (192.0.2.2:51820, tunnel
+/// 203.0.113.2) learns a's from the handshake.
+struct DevicePair {
+    explicit DevicePair(std::uint64_t seed);
+    SeededRng rng;
+    Device a, b;
+    Endpoint a_endpoint = Endpoint::ipv4({192, 0, 2, 1}, 51820);
+    Endpoint b_endpoint = Endpoint::ipv4({192, 0, 2, 2}, 51820);
+};
+
 }  // namespace wg::device
