@@ -18,7 +18,7 @@ jobs=${FUZZ_JOBS:-$(nproc)}
 
 echo "== build (clang, libFuzzer + ASan + UBSan) in build-fuzz"
 CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DWGREF_FUZZ=ON -DWGREF_BENCHMARKS=OFF -DWGREF_DOCS=OFF >/dev/null
+  -DWGREF_FUZZ=ON -DWGREF_WERROR=ON -DWGREF_BENCHMARKS=OFF -DWGREF_DOCS=OFF >/dev/null
 cmake --build "$build" --target fuzz -j"$jobs"
 
 targets=("$@")

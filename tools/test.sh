@@ -1,17 +1,44 @@
 #!/usr/bin/env bash
-# Every test: set-up, then the normal build's whole CTest suite (unit tests,
-# vectors, interop with wireguard-go and the Linux kernel, wgconform against
-# each; the slow timer cases with WGREF_SLOW=1), the docs (Doxygen, warnings are errors),
-# the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer, and
-# a bounded libFuzzer run of every parser (tools/fuzz.sh).
+# Every test: set-up, then
+#   build/       GCC, Release (the build the benchmarks measure): the whole CTest
+#                suite (unit tests, vectors, interop with wireguard-go and the
+#                Linux kernel, wgconform against each; the slow timer cases
+#                with WGREF_SLOW=1) and the docs (Doxygen, warnings are errors);
+#   build-asan/  clang, Debug, AddressSanitizer + UndefinedBehaviorSanitizer:
+#                the tests again, real peers excluded;
+#   build-fuzz/  clang, libFuzzer: a bounded run of every parser (tools/fuzz.sh).
+# Warnings in our own code are errors here (WGREF_WERROR), not for someone
+# merely building the project. Ends with where the time went.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# phase NAME: starts timing NAME (and ends the previous phase).
+phases=() phase_name='' phase_start=0 run_start=$(date +%s)
+phase() {
+  local now
+  now=$(date +%s)
+  [[ -n $phase_name ]] && phases+=("$(printf '%5d s  %s' $((now - phase_start)) "$phase_name")")
+  phase_name=$1 phase_start=$now
+  [[ -n $1 ]] && echo "== $1"
+  return 0
+}
+time_report() {
+  local status=$?
+  phase ''
+  echo "== where the time went"
+  printf '%s\n' "${phases[@]}"
+  printf '%5d s  in all (exit %d)\n' $(($(date +%s) - run_start)) "$status"
+}
+trap time_report EXIT
+
+phase "set-up (tools/setup.sh)"
 bash tools/setup.sh
 
-echo "== build (RelWithDebInfo)"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+phase "build: GCC, Release, warnings are errors"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DWGREF_WERROR=ON >/dev/null
 cmake --build build -j2
-echo "== tests"
+
+phase "tests (CTest, GCC Release)"
 # The timer cases against real targets wait out the protocol's minutes
 # (label "slow", about 6 minutes); WGREF_SLOW=1 runs them too.
 slow=(-LE slow)
@@ -23,16 +50,21 @@ for kind in wgref wireguard-go linux; do
   [[ -f build/wgconform-$kind.json ]] && reports+=("$kind=build/wgconform-$kind.json")
 done
 [[ ${#reports[@]} -gt 1 ]] && /usr/bin/python3 tools/conformance_side_by_side.py "${reports[@]}"
-echo "== docs"
+
+phase "docs (Doxygen, warnings are errors)"
 cmake --build build --target docs
 
-echo "== build (ASan + UBSan)"
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWGREF_SANITIZE=ON -DWGREF_BENCHMARKS=OFF -DWGREF_DOCS=OFF >/dev/null
+phase "build: clang, Debug, ASan + UBSan, warnings are errors"
+CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWGREF_SANITIZE=ON \
+  -DWGREF_WERROR=ON -DWGREF_BENCHMARKS=OFF -DWGREF_DOCS=OFF >/dev/null
 cmake --build build-asan -j2
-echo "== tests under sanitizers (interop excluded: same code, real peers)"
+
+phase "tests under sanitizers (interop excluded: same code, real peers)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j2 -LE interop
-echo "== fuzzing (libFuzzer, clang; every parser of untrusted bytes, ${WGREF_FUZZ_SECONDS:-20} s each)"
+
+phase "fuzzing (libFuzzer, clang; every parser of untrusted bytes, ${WGREF_FUZZ_SECONDS:-20} s each)"
 bash tools/fuzz.sh "${WGREF_FUZZ_SECONDS:-20}"
-echo "test.sh: all tests passed (normal build, docs, sanitizer build, fuzzing)"
+phase ''
+echo "test.sh: all tests passed (GCC Release, docs, clang sanitizer build, fuzzing)"

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "device/endpoint.hpp"
 #include "inner_packets.hpp"
 
 namespace wg::conformance::captures {
@@ -154,10 +155,11 @@ Bytes build_ip_udp(const CapturedDatagram& d) {
 }  // namespace
 
 std::string CaptureEndpoint::to_string() const {
-    char text[INET6_ADDRSTRLEN] = {};
-    inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, address.data(), text, sizeof text);
-    if (family == AF_INET6) return "[" + std::string(text) + "]:" + std::to_string(port);
-    return std::string(text) + ":" + std::to_string(port);
+    device::Endpoint e;
+    e.is_ipv6 = family == AF_INET6;
+    e.address = address;
+    e.port = port;
+    return e.to_string();
 }
 
 std::optional<CapturedDatagram> parse_frame(int link_type, ByteView frame) {

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "device/endpoint.hpp"
+
 namespace wg::io {
 
 std::optional<Endpoint> Endpoint::parse(const std::string& text) {
@@ -48,15 +50,18 @@ std::optional<Endpoint> Endpoint::parse(const std::string& text) {
 }
 
 std::string Endpoint::to_string() const {
-    char text[INET6_ADDRSTRLEN] = "?";
+    device::Endpoint e;
     if (family() == AF_INET) {
         const auto* v4 = reinterpret_cast<const sockaddr_in*>(&address);
-        inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text);
-        return std::string(text) + ":" + std::to_string(ntohs(v4->sin_port));
+        std::memcpy(e.address.data(), &v4->sin_addr, 4);
+        e.port = ntohs(v4->sin_port);
+    } else {
+        const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&address);
+        std::memcpy(e.address.data(), &v6->sin6_addr, 16);
+        e.is_ipv6 = true;
+        e.port = ntohs(v6->sin6_port);
     }
-    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&address);
-    inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
-    return "[" + std::string(text) + "]:" + std::to_string(ntohs(v6->sin6_port));
+    return e.to_string();
 }
 
 bool Endpoint::operator==(const Endpoint& other) const {

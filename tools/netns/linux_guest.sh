@@ -22,6 +22,49 @@ linux_guest_image() {
   for tool in qemu-system-x86_64 cpio gzip; do command -v "$tool" >/dev/null || return 77; done
 }
 
+# linux_guest_accel: sets guest_accel (kvm or tcg) and guest_accel_why.
+# WGREF_QEMU_ACCEL=kvm|tcg forces the choice. Otherwise KVM is used only after
+# it has proved it can run this guest: a probe boot under KVM must print its
+# marker within WGREF_QEMU_PROBE_SECONDS (default 10; a working KVM needs about
+# one). A /dev/kvm can exist, be writable and still be unable to run guests
+# (nested virtualisation without the features qemu asks for: qemu aborts on
+# an MSR, stops with "KVM internal error", or hangs), so the file's presence
+# proves nothing. Needs vmlinuz and initramfs (linux_guest_image).
+linux_guest_accel() {
+  case ${WGREF_QEMU_ACCEL:-} in
+    kvm|tcg) guest_accel=$WGREF_QEMU_ACCEL; guest_accel_why="WGREF_QEMU_ACCEL=$WGREF_QEMU_ACCEL"; return 0 ;;
+    '') ;;
+    *) echo "WGREF_QEMU_ACCEL must be kvm or tcg, not '$WGREF_QEMU_ACCEL'" >&2; return 2 ;;
+  esac
+  local probe seconds=${WGREF_QEMU_PROBE_SECONDS:-10} pid deadline
+  probe=$(mktemp -d "${TMPDIR:-/tmp}/wgref-kvm-probe.XXXXXX")
+  # WGREF_QEMU names the qemu program; tests point it at a stand-in that
+  # behaves as a broken or a working KVM would.
+  "${WGREF_QEMU:-qemu-system-x86_64}" -M pc -accel kvm -cpu max -m 128 -smp 1 \
+    -nodefaults -no-user-config -display none -no-reboot -serial "file:$probe/console.log" \
+    -kernel "$vmlinuz" -initrd "$initramfs" -append "console=ttyS0 panic=-1 quiet wgref.probe" \
+    </dev/null >"$probe/qemu.log" 2>&1 &
+  pid=$!
+  deadline=$(( $(date +%s%N) + seconds * 1000000000 ))
+  while kill -0 "$pid" 2>/dev/null && ! grep -q '^WGREF-GUEST-PROBE-OK' "$probe/console.log" 2>/dev/null &&
+        (( $(date +%s%N) < deadline )); do
+    sleep 0.1
+  done
+  if grep -q '^WGREF-GUEST-PROBE-OK' "$probe/console.log" 2>/dev/null; then
+    guest_accel=kvm; guest_accel_why="a probe boot under KVM came up"
+  else
+    guest_accel=tcg
+    if kill -0 "$pid" 2>/dev/null; then
+      guest_accel_why="a probe boot under KVM did not come up within $seconds s"
+    else
+      guest_accel_why="KVM cannot run the guest: $(grep -m1 -v '^\s*$' "$probe/qemu.log" 2>/dev/null || echo "qemu exited")"
+    fi
+  fi
+  kill_pid_bounded "$pid"
+  wait "$pid" 2>/dev/null || true  # reaped here, so the shell reports no "Aborted"
+  rm -rf "$probe"
+}
+
 # linux_guest_boot NS TAP WORK: boots the guest in namespace NS on tap device
 # TAP (which must exist); its console goes to WORK/console.log. Sets
 # guest_pid and guest_accel; the guest is killed by its PID on exit.
@@ -29,10 +72,9 @@ linux_guest_boot() {
   local ns=$1 tap=$2 work=$3
   (cd "$work/conf" && find wgconf | cpio --quiet -o -H newc -R 0:0 | gzip) > "$work/wgconf.cpio.gz"
   cat "$initramfs" "$work/wgconf.cpio.gz" > "$work/initrd.gz"
-  # KVM when the machine has it; otherwise TCG, slower but plenty for this.
-  guest_accel=tcg
-  [[ -r /dev/kvm && -w /dev/kvm ]] && guest_accel=kvm
-  ip netns exec "$ns" qemu-system-x86_64 -M pc -accel "$guest_accel" -cpu max -m 256 -smp 1 \
+  [[ -n ${guest_accel:-} ]] || linux_guest_accel || return 1
+  echo "linux guest: qemu -accel $guest_accel ($guest_accel_why)" >&2
+  ip netns exec "$ns" "${WGREF_QEMU:-qemu-system-x86_64}" -M pc -accel "$guest_accel" -cpu max -m 256 -smp 1 \
     -nodefaults -no-user-config -display none -no-reboot \
     -serial "file:$work/console.log" \
     -kernel "$vmlinuz" -initrd "$work/initrd.gz" -append "console=ttyS0 panic=-1 quiet" \
