@@ -23,7 +23,7 @@ routing::AllowedIps& table_of(std::size_t prefixes) {
             const std::uint32_t address = static_cast<std::uint32_t>(random());
             const std::array<std::uint8_t, 4> bytes{static_cast<std::uint8_t>(address >> 24), static_cast<std::uint8_t>(address >> 16),
                                                    static_cast<std::uint8_t>(address >> 8), static_cast<std::uint8_t>(address)};
-            table->insert(routing::IpPrefix::make(bytes, static_cast<std::uint8_t>(8 + random() % 25)),
+            table->insert(IpPrefix::make(IpAddress::v4(bytes), static_cast<std::uint8_t>(8 + random() % 25)),
                           static_cast<routing::PeerId>(random() % 1000));
         }
     }
@@ -34,8 +34,8 @@ routing::AllowedIps& table_of(std::size_t prefixes) {
 static void BM_AllowedIpsLookup(benchmark::State& state) {
     const auto& table = table_of(static_cast<std::size_t>(state.range(0)));
     std::mt19937 random(1);
-    std::vector<std::array<std::uint8_t, 4>> addresses(4096);
-    for (auto& a : addresses) for (auto& b : a) b = static_cast<std::uint8_t>(random());
+    std::vector<IpAddress> addresses(4096);
+    for (auto& a : addresses) for (std::size_t b = 0; b < 4; ++b) a.bytes[b] = static_cast<std::uint8_t>(random());
     std::size_t i = 0;
     for (auto _ : state) {
         benchmark::DoNotOptimize(table.lookup(addresses[i++ & 4095]));

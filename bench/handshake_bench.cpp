@@ -33,8 +33,8 @@ public:
 static void BM_FullHandshake(benchmark::State& state) {
     const auto initiator = handshake::StaticIdentity::from_private_key(key_from(1));
     const auto responder = handshake::StaticIdentity::from_private_key(key_from(2));
-    const auto responder_peer = handshake::RemotePeer::make(responder.public_key);
-    const Directory directory(handshake::RemotePeer::make(initiator.public_key));
+    const handshake::RemotePeer responder_peer{responder.public_key, {}};
+    const Directory directory(handshake::RemotePeer{initiator.public_key, {}});
     handshake::InitiationParameters ip;
     ip.ephemeral_private = key_from(3);
     ip.timestamp = crypto::Tai64n::from_unix(1, 0);
@@ -46,9 +46,9 @@ static void BM_FullHandshake(benchmark::State& state) {
     std::array<std::uint8_t, 92> second{};
     for (auto _ : state) {
         auto hs = handshake::InitiatorHandshake::create_initiation(initiator, responder_peer, ip, first);
-        auto consumed = handshake::consume_initiation(first, responder, directory);
+        auto consumed = handshake::consume_initiation(*wire::InitiationMessage::parse(first), responder, directory);
         auto responder_keys = handshake::create_response(consumed.value(), rp, second);
-        auto keys = hs->consume_response(second, initiator, responder_peer);
+        auto keys = hs->consume_response(*wire::ResponseMessage::parse(second), initiator, responder_peer);
         if (!keys.ok() || !responder_keys) state.SkipWithError("handshake failed");
         benchmark::DoNotOptimize(keys);
     }

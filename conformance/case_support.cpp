@@ -1,13 +1,13 @@
 // Shared steps of the cases (see case_support.hpp).
 #include "case_support.hpp"
 
-#include "handshake/messages.hpp"
+#include "wire/messages.hpp"
 
 namespace wg::conformance {
 
-std::optional<std::pair<TunnelAddress, TunnelAddress>> any_addresses(const ProbePeer& peer) {
-    if (auto a = peer.addresses(AF_INET)) return a;
-    return peer.addresses(AF_INET6);
+std::optional<std::pair<IpAddress, IpAddress>> any_addresses(const ProbePeer& peer) {
+    if (auto a = peer.addresses(IpFamily::v4)) return a;
+    return peer.addresses(IpFamily::v6);
 }
 
 bool echo_comes_back(CaseContext& context, const Echo& echo, Port port, const Session& session, Duration wait) {
@@ -40,12 +40,12 @@ bool silence_on(ProbeNetwork& network, Port port, Duration wait, std::string& wh
     while (network.now() < deadline) {
         auto datagram = network.receive(port, deadline - network.now());
         if (!datagram) return true;
-        const auto type = handshake::classify(*datagram);
+        const auto type = wire::classify(*datagram);
         // Keepalives of earlier sessions may still arrive; only answers count.
-        if (type == handshake::MessageType::transport_data) continue;
+        if (type == wire::MessageType::transport_data) continue;
         what = !type ? "an unclassifiable datagram"
-             : *type == handshake::MessageType::initiation ? "a handshake initiation"
-             : *type == handshake::MessageType::response ? "a handshake response"
+             : *type == wire::MessageType::initiation ? "a handshake initiation"
+             : *type == wire::MessageType::response ? "a handshake response"
              : "a cookie reply";
         return false;
     }

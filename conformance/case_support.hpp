@@ -17,7 +17,7 @@ namespace wg::conformance {
 std::optional<Session> confirmed_session(CaseContext& context, ProbePeer& peer, Port port, std::string& why);
 
 /// The first family for which `peer` and the target both have an address.
-std::optional<std::pair<TunnelAddress, TunnelAddress>> any_addresses(const ProbePeer& peer);
+std::optional<std::pair<IpAddress, IpAddress>> any_addresses(const ProbePeer& peer);
 
 /// Sends `echo` from `port` and waits for its reply through `session`.
 bool echo_comes_back(CaseContext& context, const Echo& echo, Port port, const Session& session, Duration wait);

@@ -113,7 +113,7 @@ Outcome bad_mac1_under_load(CaseContext& c) {
     if (load.answer.kind != Kind::cookie_reply) return skip("the target could not be seen under load" + after(load));
     auto bad = c.first.initiate();
     auto bytes = bad.bytes;
-    bytes[handshake::layout::Initiation::mac1 + 3] ^= 0x10;
+    bytes[wire::Initiation::mac1.offset + 3] ^= 0x10;
     c.first.send_initiation(load.port, bytes);
     const auto answer = c.first.await_answer(load.port, bad, c.config.silence_wait);
     if (answer.kind != Kind::silence) return fail("under load, an initiation with a bad mac1 got " + describe(answer.kind));

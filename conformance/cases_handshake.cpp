@@ -19,7 +19,7 @@ namespace wg::conformance {
 namespace {
 
 using Kind = ProbePeer::Answer::Kind;
-namespace layout = handshake::layout;
+namespace layout = wire;
 
 /// Sends `bytes` as `peer`'s initiation from a new port and reports what came back.
 ProbePeer::Answer send_and_listen(CaseContext& c, ProbePeer& peer, const ProbePeer::Initiation& initiation,
@@ -45,7 +45,7 @@ Outcome valid_initiation(CaseContext& c) {
     }
     if (answer.kind == Kind::silence) return fail("no answer to a valid initiation within " + milliseconds(c.config.answer_wait));
     if (answer.kind != Kind::response) return fail("answered with " + describe(answer.kind) + ": " + answer.detail);
-    if (!cookie::mac1_is_valid(answer.message, c.first.identity().mac1_key)) {
+    if (!cookie::mac1_is_valid(answer.message, c.first.own_mac_keys().mac1_key)) {
         return fail("the response's mac1 is not MAC(HASH(\"mac1----\" || initiator's public key), msg)");
     }
     return pass("92-byte response, mac1 valid, keys derived" + note);
@@ -54,7 +54,7 @@ Outcome valid_initiation(CaseContext& c) {
 Outcome bad_mac1(CaseContext& c) {
     auto initiation = c.first.initiate();
     auto bytes = initiation.bytes;
-    bytes[layout::Initiation::mac1] ^= 0x01;
+    bytes[layout::Initiation::mac1.offset] ^= 0x01;
     const auto answer = send_and_listen(c, c.first, initiation, bytes, c.config.silence_wait);
     if (answer.kind != Kind::silence) return fail("an initiation with one bit of mac1 flipped got " + describe(answer.kind));
     return pass("one bit of mac1 flipped: no answer in " + milliseconds(c.config.silence_wait));
@@ -109,7 +109,7 @@ Outcome reserved_bytes(CaseContext& c) {
     const auto initiation = c.first.initiate();
     auto bytes = initiation.bytes;
     bytes[1] = 0x01;
-    cookie::write_mac1(bytes, c.first.target().mac1_key);
+    cookie::add_macs(bytes, c.first.target_mac_keys().mac1_key, std::nullopt);
     const auto answer = send_and_listen(c, c.first, initiation, bytes, c.config.silence_wait);
     if (answer.kind != Kind::silence) return fail("an initiation with reserved byte 1 set (valid mac1) got " + describe(answer.kind));
     // The data half: the header is not authenticated, so only the type

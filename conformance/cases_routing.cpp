@@ -13,7 +13,7 @@ namespace {
 
 Outcome inside_delivered(CaseContext& c) {
     std::string delivered, why;
-    for (int family : {AF_INET, AF_INET6}) {
+    for (IpFamily family : {IpFamily::v4, IpFamily::v6}) {
         const auto addresses = c.first.addresses(family);
         if (!addresses) continue;
         const Port port = c.network.open_port();
@@ -36,7 +36,7 @@ Outcome outside_dropped(CaseContext& c) {
     if (!first) return skip("identity 1: " + why);
     auto second = confirmed_session(c, *c.second, c.network.open_port(), why);
     if (!second) return skip("identity 2: " + why);
-    for (int family : {AF_INET, AF_INET6}) {
+    for (IpFamily family : {IpFamily::v4, IpFamily::v6}) {
         const auto mine = c.first.addresses(family);
         const auto theirs = c.second->addresses(family);
         if (!mine || !theirs) continue;

@@ -76,13 +76,13 @@ Outcome rekey_after_time(CaseContext& c) {
     while (c.network.now() < deadline) {
         auto datagram = c.network.receive(port, deadline - c.network.now());
         if (!datagram) break;
-        const auto type = handshake::classify(*datagram);
-        if (type == handshake::MessageType::initiation && !confirmed) {
+        const auto type = wire::classify(*datagram);
+        if (type == wire::MessageType::initiation && !confirmed) {
             session = third.respond(port, *datagram);
             if (!session) return fail("the target's initiation to identity 3 does not verify");
             started = c.network.now();
             deadline = started + kRekeyAfterTime + kPersistentKeepalive + kRekeyTimeout + 5s;
-        } else if (type == handshake::MessageType::initiation) {
+        } else if (type == wire::MessageType::initiation) {
             const Duration after = c.network.now() - started;
             if (after < kRekeyAfterTime - 1s) return fail("the target started a new handshake only " + milliseconds(after) + " into a working session");
             return pass("target-initiated session: new initiation " + milliseconds(after) + " after the first");

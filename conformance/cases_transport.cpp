@@ -17,7 +17,7 @@ namespace {
 struct Ready {
     std::optional<Session> session;
     std::string why;
-    TunnelAddress source, destination;
+    IpAddress source, destination;
 };
 Ready ready(CaseContext& c) {
     Ready r;
@@ -84,7 +84,7 @@ Outcome tampered(CaseContext& c) {
     if (!r.session) return skip(r.why);
     const Echo echo = c.first.echo(*r.session, r.source, r.destination);
     Echo body = echo, tag = echo;
-    body.datagram[handshake::layout::TransportData::header_size + 5] ^= 0x40;  // a bit of the ciphertext
+    body.datagram[wire::TransportData::kHeaderSize + 5] ^= 0x40;  // a bit of the ciphertext
     tag.datagram.back() ^= 0x01;                                      // a bit of the Poly1305 tag
     if (echo_comes_back(c, body, r.session->port, *r.session, c.config.silence_wait)) return fail("a packet with a ciphertext bit flipped was delivered");
     if (echo_comes_back(c, tag, r.session->port, *r.session, c.config.silence_wait)) return fail("a packet with a tag bit flipped was delivered");

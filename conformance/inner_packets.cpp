@@ -1,9 +1,6 @@
 // ICMP echo requests and replies inside the tunnel (see inner_packets.hpp).
 #include "inner_packets.hpp"
 
-#include <arpa/inet.h>
-#include <sys/socket.h>
-
 #include <algorithm>
 
 namespace wg::conformance {
@@ -26,7 +23,7 @@ std::uint32_t sum_words(ByteView data, std::uint32_t sum) {
 
 /// RFC 8200 §8.1: ICMPv6's checksum covers a pseudo-header of both addresses,
 /// the upper-layer length and the next-header value.
-std::uint32_t ipv6_pseudo_header_sum(const TunnelAddress& source, const TunnelAddress& destination,
+std::uint32_t ipv6_pseudo_header_sum(const IpAddress& source, const IpAddress& destination,
                                      std::size_t length) {
     std::uint32_t sum = sum_words(source.view(), 0);
     sum = sum_words(destination.view(), sum);
@@ -34,27 +31,6 @@ std::uint32_t ipv6_pseudo_header_sum(const TunnelAddress& source, const TunnelAd
 }
 
 }  // namespace
-
-std::optional<TunnelAddress> TunnelAddress::parse(const std::string& text) {
-    TunnelAddress a;
-    if (inet_pton(AF_INET, text.c_str(), a.bytes.data()) == 1) {
-        a.family = AF_INET;
-        return a;
-    }
-    if (inet_pton(AF_INET6, text.c_str(), a.bytes.data()) == 1) {
-        a.family = AF_INET6;
-        return a;
-    }
-    return std::nullopt;
-}
-
-std::size_t TunnelAddress::size() const { return family == AF_INET ? 4 : 16; }
-
-std::string TunnelAddress::to_string() const {
-    char text[INET6_ADDRSTRLEN] = "?";
-    inet_ntop(family, bytes.data(), text, sizeof text);
-    return text;
-}
 
 std::uint16_t internet_checksum(ByteView data, std::uint32_t sum) {
     sum = sum_words(data, sum);
@@ -64,9 +40,9 @@ std::uint16_t internet_checksum(ByteView data, std::uint32_t sum) {
 
 namespace {
 
-Bytes make_echo(const TunnelAddress& source, const TunnelAddress& destination, EchoId id, ByteView payload,
+Bytes make_echo(const IpAddress& source, const IpAddress& destination, EchoId id, ByteView payload,
                 bool reply) {
-    const bool v4 = source.family == AF_INET;
+    const bool v4 = !source.is_v6();
     const std::size_t ip_header = v4 ? kIpv4HeaderSize : kIpv6HeaderSize;
     const std::size_t icmp_length = kIcmpHeaderSize + payload.size();
     Bytes packet(ip_header + icmp_length, 0);
@@ -107,19 +83,19 @@ Bytes make_echo(const TunnelAddress& source, const TunnelAddress& destination, E
 
 }  // namespace
 
-Bytes make_echo_request(const TunnelAddress& source, const TunnelAddress& destination, EchoId id, ByteView payload) {
+Bytes make_echo_request(const IpAddress& source, const IpAddress& destination, EchoId id, ByteView payload) {
     return make_echo(source, destination, id, payload, /*reply=*/false);
 }
 
-Bytes make_echo_reply(const TunnelAddress& source, const TunnelAddress& destination, EchoId id, ByteView payload) {
+Bytes make_echo_reply(const IpAddress& source, const IpAddress& destination, EchoId id, ByteView payload) {
     return make_echo(source, destination, id, payload, /*reply=*/true);
 }
 
-std::optional<Bytes> answer_echo_request(ByteView packet, const TunnelAddress& own) {
-    const bool v4 = own.family == AF_INET;
+std::optional<Bytes> answer_echo_request(ByteView packet, const IpAddress& own) {
+    const bool v4 = !own.is_v6();
     const std::size_t ip_header = v4 ? kIpv4HeaderSize : kIpv6HeaderSize;
     if (packet.size() < ip_header + kIcmpHeaderSize) return std::nullopt;
-    TunnelAddress source;
+    IpAddress source;
     source.family = own.family;
     if (v4) {
         if (packet[0] != 0x45 || packet[9] != kProtocolIcmp) return std::nullopt;
@@ -136,9 +112,9 @@ std::optional<Bytes> answer_echo_request(ByteView packet, const TunnelAddress& o
     return make_echo_reply(own, source, id, icmp.subspan(kIcmpHeaderSize));
 }
 
-bool is_echo_reply(ByteView packet, const TunnelAddress& source, const TunnelAddress& destination, EchoId id,
+bool is_echo_reply(ByteView packet, const IpAddress& source, const IpAddress& destination, EchoId id,
                    ByteView payload) {
-    const bool v4 = source.family == AF_INET;
+    const bool v4 = !source.is_v6();
     const std::size_t ip_header = v4 ? kIpv4HeaderSize : kIpv6HeaderSize;
     if (packet.size() != ip_header + kIcmpHeaderSize + payload.size()) return false;
     if (v4) {

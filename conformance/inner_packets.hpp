@@ -10,21 +10,9 @@
 #include <optional>
 #include <string>
 
-#include "common/bytes.hpp"
+#include "common/address.hpp"
 
 namespace wg::conformance {
-
-/// An inner (tunnel) IPv4 or IPv6 address.
-struct TunnelAddress {
-    int family = 0;  ///< AF_INET or AF_INET6
-    std::array<std::uint8_t, 16> bytes{};
-
-    static std::optional<TunnelAddress> parse(const std::string& text);
-    std::size_t size() const;  ///< 4 or 16
-    ByteView view() const { return {bytes.data(), size()}; }
-    std::string to_string() const;
-    bool operator==(const TunnelAddress&) const = default;
-};
 
 /// Identifies one echo exchange.
 struct EchoId {
@@ -34,20 +22,20 @@ struct EchoId {
 
 /// A whole IP packet carrying an echo request from `source` to `destination`
 /// (both of one family) with `payload` as its data.
-Bytes make_echo_request(const TunnelAddress& source, const TunnelAddress& destination, EchoId id, ByteView payload);
+Bytes make_echo_request(const IpAddress& source, const IpAddress& destination, EchoId id, ByteView payload);
 
 /// The echo reply `source` would send to `destination`. wgconform sends one
 /// unasked-for (it is delivered, and answered by nothing) to see the target's
 /// passive keepalive (§6.5).
-Bytes make_echo_reply(const TunnelAddress& source, const TunnelAddress& destination, EchoId id, ByteView payload);
+Bytes make_echo_reply(const IpAddress& source, const IpAddress& destination, EchoId id, ByteView payload);
 
 /// What a host with address `own` answers to `packet`, if it is an echo
 /// request to `own`: the in-process target's whole IP stack.
-std::optional<Bytes> answer_echo_request(ByteView packet, const TunnelAddress& own);
+std::optional<Bytes> answer_echo_request(ByteView packet, const IpAddress& own);
 
 /// True when `packet` is the echo reply to make_echo_request(source,
 /// destination, id, payload): from `destination` to `source`, same id and data.
-bool is_echo_reply(ByteView packet, const TunnelAddress& source, const TunnelAddress& destination, EchoId id,
+bool is_echo_reply(ByteView packet, const IpAddress& source, const IpAddress& destination, EchoId id,
                    ByteView payload);
 
 /// The Internet checksum (RFC 1071) over `data`, starting from `sum`.

@@ -39,14 +39,14 @@ Bytes reply_to(Bytes packet) {
 
 TEST_CASE("Echo replies are recognised for IPv4 and IPv6", "[conformance]") {
     for (const auto& [us, them] : {std::pair{"203.0.113.1", "203.0.113.2"}, std::pair{"2001:db8::1", "2001:db8::2"}}) {
-        const auto source = *TunnelAddress::parse(us);
-        const auto destination = *TunnelAddress::parse(them);
+        const auto source = *IpAddress::parse(us);
+        const auto destination = *IpAddress::parse(them);
         const Bytes payload{'h', 'i', '!'};
         const EchoId id{0x1234, 7};
         const Bytes request = make_echo_request(source, destination, id, payload);
-        const std::size_t ip = source.family == AF_INET ? 20 : 40;
+        const std::size_t ip = !source.is_v6() ? 20 : 40;
         CHECK(request.size() == ip + 8 + payload.size());
-        if (source.family == AF_INET) CHECK(internet_checksum(ByteView{request}.first(20)) == 0);
+        if (!source.is_v6()) CHECK(internet_checksum(ByteView{request}.first(20)) == 0);
         const Bytes reply = reply_to(request);
         CHECK(is_echo_reply(reply, source, destination, id, payload));
         CHECK_FALSE(is_echo_reply(request, source, destination, id, payload));  // a request is no reply

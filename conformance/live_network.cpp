@@ -10,13 +10,13 @@
 
 namespace wg::conformance {
 
-LiveNetwork::LiveNetwork(const io::Endpoint& target) : target_(target), buffer_(65536) {}
+LiveNetwork::LiveNetwork(const Endpoint& target) : target_(target), buffer_(65536) {}
 
 Port LiveNetwork::open_port(std::uint16_t local_port) {
     std::string error;
-    auto socket = io::UdpSocket::open(target_.family(), local_port, error);
+    auto socket = UdpSocket::open(target_.address.family, local_port, error);
     if (!socket) throw std::runtime_error("cannot open a UDP socket: " + error);
-    sockets_.push_back(std::make_unique<io::UdpSocket>(std::move(*socket)));
+    sockets_.push_back(std::make_unique<UdpSocket>(std::move(*socket)));
     return static_cast<Port>(sockets_.size() - 1);
 }
 
@@ -27,7 +27,7 @@ std::optional<Bytes> LiveNetwork::receive(Port port, Duration wait) {
     for (;;) {
         const Duration left = deadline - now();
         const auto left_ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
-        io::Endpoint from;
+        Endpoint from;
         const auto n = sockets_.at(static_cast<std::size_t>(port))->receive(buffer_, from, left_ms > 0 ? static_cast<int>(left_ms) : 0);
         if (!n) return std::nullopt;
         if (from == target_) return Bytes(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(*n));

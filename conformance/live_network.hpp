@@ -5,14 +5,14 @@
 #include <string>
 #include <vector>
 
-#include "io/udp_socket.hpp"
+#include "udp_socket.hpp"
 #include "probe_network.hpp"
 
 namespace wg::conformance {
 
 class LiveNetwork final : public ProbeNetwork {
 public:
-    explicit LiveNetwork(const io::Endpoint& target);
+    explicit LiveNetwork(const Endpoint& target);
     Port open_port(std::uint16_t local_port = 0) override;
     void send(Port from, ByteView datagram) override;
     std::optional<Bytes> receive(Port port, Duration wait) override;
@@ -21,8 +21,8 @@ public:
     crypto::Tai64n wall_clock() override;
 
 private:
-    io::Endpoint target_;
-    std::vector<std::unique_ptr<io::UdpSocket>> sockets_;
+    Endpoint target_;
+    std::vector<std::unique_ptr<UdpSocket>> sockets_;
     Bytes buffer_;
 };
 

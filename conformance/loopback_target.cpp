@@ -2,15 +2,16 @@
 #include "loopback_target.hpp"
 
 #include "cookie/macs.hpp"
+#include "forge.hpp"
 #include "crypto/x25519.hpp"
-#include "handshake/messages.hpp"
+#include "wire/messages.hpp"
 #include "transport/data_message.hpp"
 
 namespace wg::conformance {
 namespace {
 
 using namespace std::chrono_literals;
-using handshake::MessageType;
+using wire::MessageType;
 
 /// The harness's outer addresses, as the target sees them (a documentation range).
 constexpr std::array<std::uint8_t, 4> kHarnessAddress = {198, 51, 100, 1};
@@ -22,7 +23,7 @@ crypto::PrivateKey key_from(device::SeededRng& rng) {
     return crypto::make_private_key(random);
 }
 
-TunnelAddress address(const char* text) { return *TunnelAddress::parse(text); }
+IpAddress address(const char* text) { return *IpAddress::parse(text); }
 
 }  // namespace
 
@@ -50,8 +51,8 @@ LoopbackTarget::LoopbackTarget(const device::DeviceFlaws& device_flaws, const Ta
     for (const auto& key : {config_.first_key, *config_.second_key}) {
         device::PeerConfig peer;
         peer.public_key = crypto::public_key_of(key);
-        peer.allowed_ips.push_back(*routing::IpPrefix::parse("203.0.113." + std::to_string(host) + "/32"));
-        peer.allowed_ips.push_back(*routing::IpPrefix::parse("2001:db8:1::" + std::to_string(host) + "/128"));
+        peer.allowed_ips.push_back(*IpPrefix::parse("203.0.113." + std::to_string(host) + "/32"));
+        peer.allowed_ips.push_back(*IpPrefix::parse("2001:db8:1::" + std::to_string(host) + "/128"));
         device_->set_peer(peer);
         ++host;
     }
@@ -59,8 +60,8 @@ LoopbackTarget::LoopbackTarget(const device::DeviceFlaws& device_flaws, const Ta
 
 LoopbackTarget::~LoopbackTarget() = default;
 
-device::Endpoint LoopbackTarget::endpoint_of(Port port) const {
-    return device::Endpoint::ipv4(kHarnessAddress, static_cast<std::uint16_t>(kFirstPort + port));
+Endpoint LoopbackTarget::endpoint_of(Port port) const {
+    return Endpoint{IpAddress::v4(kHarnessAddress), static_cast<std::uint16_t>(kFirstPort + port)};
 }
 
 Port LoopbackTarget::open_port(std::uint16_t local_port) {
@@ -82,28 +83,28 @@ void LoopbackTarget::send(Port from, ByteView bytes) {
 
 void LoopbackTarget::deliver(Port from, Bytes datagram) {
     if (hung_) return;
-    const auto type = handshake::classify(datagram);
+    const auto type = wire::classify(datagram);
     if (flaws_.ignore_reserved_bytes && datagram.size() >= 4) {
         datagram[1] = datagram[2] = datagram[3] = 0;
     }
-    const auto seen_type = handshake::classify(datagram);
+    const auto seen_type = wire::classify(datagram);
     if (!type && !seen_type && flaws_.hang_after_malformed) {
         hung_ = true;
         return;
     }
-    if (seen_type == MessageType::initiation && datagram.size() == handshake::layout::Initiation::size) {
-        if (flaws_.ignore_mac1) cookie::write_mac1(datagram, cookie::mac1_key(device_->public_key()));
+    if (seen_type == MessageType::initiation && datagram.size() == wire::Initiation::kSize) {
+        if (flaws_.ignore_mac1) test::refresh_mac1(datagram, cookie::MacKeys::of(device_->public_key()).mac1_key);
         last_handshake_port_ = from;
     }
     if (seen_type == MessageType::transport_data) {
         if (flaws_.drop_all_data) return;
-        if (flaws_.drop_keepalives && datagram.size() == handshake::layout::TransportData::min_size) return;
+        if (flaws_.drop_keepalives && datagram.size() == wire::TransportData::kMinSize) return;
         if (flaws_.window_of_one) {
             // A broken replay check: the counter is read in the clear, and
             // anything not above the highest seen is refused.
-            const auto header = transport::read_data_header(datagram);
+            const auto header = wire::DataMessage::parse(datagram);
             if (header) {
-                const auto [receiver, counter] = std::pair{header.value().receiver_index, header.value().counter};
+                const auto [receiver, counter] = std::pair{header->receiver(), header->counter()};
                 if (highest_counter_.contains(receiver) && counter <= highest_counter_[receiver]) return;
                 highest_counter_[receiver] = counter;
             }
@@ -121,9 +122,9 @@ void LoopbackTarget::collect() {
         for (auto& packet : out_.to_interface()) to_interface.push_back(packet);
         for (auto& datagram : out_.datagrams()) {
             Bytes bytes = datagram.bytes;
-            const auto type = handshake::classify(bytes);
-            if (type == MessageType::response && flaws_.corrupt_response_mac1) bytes[handshake::layout::Response::mac1] ^= 1;
-            if (type == MessageType::cookie_reply && flaws_.corrupt_cookie_reply) bytes[handshake::layout::CookieReply::encrypted_cookie] ^= 1;
+            const auto type = wire::classify(bytes);
+            if (type == MessageType::response && flaws_.corrupt_response_mac1) bytes[wire::Response::mac1.offset] ^= 1;
+            if (type == MessageType::cookie_reply && flaws_.corrupt_cookie_reply) bytes[wire::CookieReply::encrypted_cookie.offset] ^= 1;
             const int port = static_cast<int>(datagram.to.port) - kFirstPort;
             if (open_ports_.contains(port)) queues_[port].push_back(std::move(bytes));  // else: nobody listens
         }

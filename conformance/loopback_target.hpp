@@ -51,7 +51,7 @@ public:
     crypto::Tai64n wall_clock() override;
 
 private:
-    device::Endpoint endpoint_of(Port port) const;
+    Endpoint endpoint_of(Port port) const;
     void deliver(Port from, Bytes datagram);
     void collect();
     void step_toward(Time t);

@@ -117,8 +117,8 @@ std::optional<wg::crypto::PrivateKey> key_option(const Options& options, const c
     return key;
 }
 
-std::optional<wg::io::Endpoint> target_option(const Options& options) {
-    auto target = wg::io::Endpoint::parse(options.at("target"));
+std::optional<wg::Endpoint> target_option(const Options& options) {
+    auto target = wg::Endpoint::parse(options.at("target"));
     if (!target) std::cerr << "wgconform: --target: expected HOST:PORT or [V6HOST]:PORT, got '" << options.at("target") << "'\n";
     return target;
 }
@@ -155,8 +155,8 @@ int command_ping(const Options& options) {
         if (!psk) return 2;
         ping.preshared_key = *psk;
     }
-    const auto tunnel_ip = wg::conformance::TunnelAddress::parse(options.at("tunnel-ip"));
-    const auto target_tunnel_ip = wg::conformance::TunnelAddress::parse(options.at("target-tunnel-ip"));
+    const auto tunnel_ip = wg::IpAddress::parse(options.at("tunnel-ip"));
+    const auto target_tunnel_ip = wg::IpAddress::parse(options.at("target-tunnel-ip"));
     if (!tunnel_ip || !target_tunnel_ip || tunnel_ip->family != target_tunnel_ip->family) {
         std::cerr << "wgconform: --tunnel-ip and --target-tunnel-ip must be addresses of one family\n";
         return 2;
@@ -173,12 +173,12 @@ int command_ping(const Options& options) {
 }
 
 /// "203.0.113.2,2001:db8:1::2": at most one address per family.
-std::optional<std::vector<wg::conformance::TunnelAddress>> parse_addresses(const std::string& text) {
-    std::vector<wg::conformance::TunnelAddress> addresses;
+std::optional<std::vector<wg::IpAddress>> parse_addresses(const std::string& text) {
+    std::vector<wg::IpAddress> addresses;
     std::size_t start = 0;
     while (start <= text.size()) {
         const auto comma = text.find(',', start);
-        const auto address = wg::conformance::TunnelAddress::parse(text.substr(start, comma - start));
+        const auto address = wg::IpAddress::parse(text.substr(start, comma - start));
         if (!address) return std::nullopt;
         for (const auto& a : addresses) {
             if (a.family == address->family) return std::nullopt;
@@ -190,7 +190,7 @@ std::optional<std::vector<wg::conformance::TunnelAddress>> parse_addresses(const
     return addresses;
 }
 
-std::optional<std::vector<wg::conformance::TunnelAddress>> addresses_option(const Options& options, const char* name) {
+std::optional<std::vector<wg::IpAddress>> addresses_option(const Options& options, const char* name) {
     auto addresses = parse_addresses(options.at(name));
     if (!addresses) std::cerr << "wgconform: --" << name << ": expected IP addresses, at most one IPv4 and one IPv6, comma-separated\n";
     return addresses;
@@ -208,7 +208,7 @@ int command_print_peer_config(const Options& options) {
         std::cout << "wg set " << iface << " peer " << wg::crypto::key_to_base64(wg::crypto::public_key_of(*key)) << " allowed-ips ";
         for (std::size_t i = 0; i < addresses->size(); ++i) {
             const auto& a = (*addresses)[i];
-            std::cout << (i ? "," : "") << a.to_string() << (a.family == AF_INET ? "/32" : "/128");
+            std::cout << (i ? "," : "") << a.to_string() << (a.is_v6() ? "/128" : "/32");
         }
         std::cout << "\n";
     }

@@ -22,15 +22,14 @@ constexpr int kHandshakeAttempts = 3;
 /// The Linux kernel drops an initiation arriving within 1/50 s of the last
 /// one from the same peer; space retries well beyond that.
 constexpr auto kRetrySpacing = std::chrono::milliseconds(50);
-constexpr std::size_t kMtu = 1420;
 constexpr std::size_t kMaxDatagram = 65535;
 
 /// Waits for the next datagram until `deadline` (monotonic ms); nullopt when
 /// time is up, so a silent target costs at most the timeout.
-std::optional<ByteView> next_datagram(io::UdpSocket& socket, std::span<std::uint8_t> buffer, std::uint64_t deadline) {
+std::optional<ByteView> next_datagram(UdpSocket& socket, std::span<std::uint8_t> buffer, std::uint64_t deadline) {
     const std::uint64_t now = io::monotonic_ms();
     if (now >= deadline) return std::nullopt;
-    io::Endpoint from;
+    Endpoint from;
     const auto n = socket.receive(buffer, from, static_cast<int>(deadline - now));
     if (!n) return std::nullopt;
     return ByteView{buffer.data(), *n};
@@ -46,10 +45,9 @@ std::string hex32(std::uint32_t v) {
 }  // namespace
 
 int run_ping(const PingOptions& options, std::ostream& out) {
-    using handshake::MessageType;
     io::SystemRng rng;
     std::string error;
-    auto socket = io::UdpSocket::open(options.target.family(), 0, error);
+    auto socket = UdpSocket::open(options.target.address.family, 0, error);
     if (!socket) {
         out << "error: " << error << "\n";
         return 2;
@@ -60,7 +58,9 @@ int run_ping(const PingOptions& options, std::ostream& out) {
         return 2;
     }
     const auto self = handshake::StaticIdentity::from_private_key(options.private_key);
-    const auto peer = handshake::RemotePeer::make(options.target_public_key, options.preshared_key);
+    const handshake::RemotePeer peer{options.target_public_key, options.preshared_key};
+    const auto target_keys = cookie::MacKeys::of(options.target_public_key);
+    const auto own_keys = cookie::MacKeys::of(self.public_key);
     out << "wgconform ping: handshake with " << options.target.to_string() << "\n";
 
     std::array<std::uint8_t, kMaxDatagram> buffer{};
@@ -73,14 +73,14 @@ int run_ping(const PingOptions& options, std::ostream& out) {
         params.ephemeral_private = crypto::make_private_key(random);
         rng.fill({reinterpret_cast<std::uint8_t*>(&params.sender_index), sizeof params.sender_index});
         params.timestamp = io::tai64n_now();
-        params.cookie = cookie;
         if (key_log) key_log->write({options.private_key, options.target_public_key, params.ephemeral_private, options.preshared_key});
-        std::array<std::uint8_t, handshake::layout::Initiation::size> initiation{};
+        std::array<std::uint8_t, wire::Initiation::kSize> initiation{};
         auto initiator = handshake::InitiatorHandshake::create_initiation(self, peer, params, initiation);
         if (!initiator) {
             out << "error: the target's public key is a low-order point\n";
             return 2;
         }
+        const crypto::Mac sent_mac1 = cookie::add_macs(initiation, target_keys.mac1_key, cookie);
         socket->send_to(options.target, initiation);
         out << "  -> handshake initiation, 148 bytes, sender index " << hex32(params.sender_index)
             << (cookie ? ", with mac2" : "") << "   [paper 5.4.2]\n";
@@ -90,9 +90,8 @@ int run_ping(const PingOptions& options, std::ostream& out) {
             const auto received = next_datagram(*socket, buffer, deadline);
             if (!received) break;
             const ByteView datagram = *received;
-            const auto type = handshake::classify(datagram);
-            if (type == MessageType::cookie_reply) {
-                auto reply = cookie::consume_cookie_reply(datagram, initiator->sender_index(), peer.cookie_key, initiator->sent_mac1());
+            if (const auto message = wire::CookieReplyMessage::parse(datagram)) {
+                auto reply = cookie::consume_cookie_reply(*message, initiator->sender_index(), target_keys.cookie_key, sent_mac1);
                 out << "  <- cookie reply: "
                     << (reply ? "cookie decrypted, retrying with mac2" : to_string(reply.error()))
                     << "   [paper 5.4.7]\n";
@@ -100,8 +99,12 @@ int run_ping(const PingOptions& options, std::ostream& out) {
                     cookie = reply.value();
                     break;
                 }
-            } else if (type == MessageType::response) {
-                auto result = initiator->consume_response(datagram, self, peer);
+            } else if (const auto response = wire::ResponseMessage::parse(datagram)) {
+                if (!cookie::mac1_is_valid(datagram, own_keys.mac1_key)) {
+                    out << "  <- response rejected: " << to_string(DropReason::bad_mac1) << "\n";
+                    continue;
+                }
+                auto result = initiator->consume_response(*response, self, peer);
                 if (!result) {
                     out << "  <- response rejected: " << to_string(result.error()) << "\n";
                     continue;
@@ -126,7 +129,7 @@ int run_ping(const PingOptions& options, std::ostream& out) {
     const std::string_view text = "wgref: hello through the tunnel";
     const Bytes request = make_echo_request(options.tunnel_ip, options.target_tunnel_ip, echo, as_bytes(text));
     std::array<std::uint8_t, kMaxDatagram> message{};
-    const std::size_t padded = transport::padded_length(request.size(), kMtu);
+    const std::size_t padded = transport::padded_length(request.size(), wire::kDefaultMtu);
     const std::size_t length =
         transport::seal_data_message(keys->sending, keys->remote_index, 0, request, padded, message);
     socket->send_to(options.target, {message.data(), length});
@@ -137,10 +140,10 @@ int run_ping(const PingOptions& options, std::ostream& out) {
     const std::uint64_t deadline = io::monotonic_ms() + static_cast<std::uint64_t>(options.timeout_ms);
     while (const auto received = next_datagram(*socket, buffer, deadline)) {
         const ByteView datagram = *received;
-        auto header = transport::read_data_header(datagram);
-        if (!header || header.value().receiver_index != keys->local_index) continue;
+        const auto header = wire::DataMessage::parse(datagram);
+        if (!header || header->receiver() != keys->local_index) continue;
         std::array<std::uint8_t, kMaxDatagram> plaintext{};
-        auto opened = transport::open_data_message(keys->receiving, datagram, plaintext);
+        auto opened = transport::open_data_message(keys->receiving, *header, plaintext);
         if (!opened) {
             out << "  <- transport data rejected: " << to_string(opened.error()) << "\n";
             continue;
@@ -148,18 +151,18 @@ int run_ping(const PingOptions& options, std::ostream& out) {
         const ByteView padded_plaintext{plaintext.data(), opened.value()};
         const auto inner_length = transport::inner_packet_length(padded_plaintext);
         if (!inner_length) {
-            out << "  <- keepalive or non-IP payload, counter " << header.value().counter << "\n";
+            out << "  <- keepalive or non-IP payload, counter " << header->counter() << "\n";
             continue;
         }
         const ByteView inner = padded_plaintext.first(*inner_length);
         if (is_echo_reply(inner, options.tunnel_ip, options.target_tunnel_ip, echo, as_bytes(text))) {
-            out << "  <- transport data, counter " << header.value().counter << ": decrypted ICMP echo reply "
+            out << "  <- transport data, counter " << header->counter() << ": decrypted ICMP echo reply "
                 << options.target_tunnel_ip.to_string() << " -> " << options.tunnel_ip.to_string() << " ("
                 << inner.size() << " bytes)\n";
             out << "PASS: " << options.target.to_string() << " completed our handshake and answered our echo\n";
             return 0;
         }
-        out << "  <- transport data, counter " << header.value().counter << ": " << inner.size()
+        out << "  <- transport data, counter " << header->counter() << ": " << inner.size()
             << "-byte packet that is not our echo reply\n";
     }
     out << "FAIL: handshake completed but no echo reply within " << options.timeout_ms << " ms\n";

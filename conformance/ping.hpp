@@ -10,17 +10,17 @@
 
 #include "crypto/secret.hpp"
 #include "inner_packets.hpp"
-#include "io/udp_socket.hpp"
+#include "udp_socket.hpp"
 
 namespace wg::conformance {
 
 struct PingOptions {
-    io::Endpoint target;
+    Endpoint target;
     crypto::PublicKey target_public_key{};
     crypto::PrivateKey private_key;
     crypto::SymmetricKey preshared_key;  ///< zeros: no PSK
-    TunnelAddress tunnel_ip;             ///< our inner address (in the target's allowed IPs for us)
-    TunnelAddress target_tunnel_ip;      ///< the target's interface address
+    IpAddress tunnel_ip;             ///< our inner address (in the target's allowed IPs for us)
+    IpAddress target_tunnel_ip;      ///< the target's interface address
     int timeout_ms = 3000;               ///< bound on each wait: handshake, then echo
     std::string keylog_path;             ///< if set, each handshake's secrets, as wgref --keylog writes them
 };

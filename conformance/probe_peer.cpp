@@ -12,11 +12,11 @@ namespace wg::conformance {
 namespace {
 
 using namespace std::chrono_literals;
-using handshake::MessageType;
+using wire::MessageType;
 
 /// More than twice the kernel's 20 ms flood limit between initiations.
 constexpr Duration kInitiationSpacing = 50ms;
-constexpr std::size_t kMtu = 1420;
+static_assert(kInitiationSpacing > 2 * wire::kMinInitiationInterval);
 constexpr int kHandshakeAttempts = 3;
 
 /// One nanosecond later than `t`: TAI64N compares as bytes (§5.1).
@@ -31,14 +31,13 @@ crypto::Tai64n one_tick_later(const crypto::Tai64n& t) {
 }  // namespace
 
 std::optional<OpenedData> open_data(const Session& session, ByteView datagram) {
-    if (handshake::classify(datagram) != MessageType::transport_data) return std::nullopt;
-    const auto header = transport::read_data_header(datagram);
-    if (!header || header.value().receiver_index != session.keys.local_index) return std::nullopt;
+    const auto message = wire::DataMessage::parse(datagram);
+    if (!message || message->receiver() != session.keys.local_index) return std::nullopt;
     Bytes plaintext(datagram.size());
-    const auto opened = transport::open_data_message(session.keys.receiving, datagram, plaintext);
+    const auto opened = transport::open_data_message(session.keys.receiving, *message, plaintext);
     if (!opened) return std::nullopt;
     OpenedData result;
-    result.counter = header.value().counter;
+    result.counter = message->counter();
     const ByteView padded{plaintext.data(), opened.value()};
     if (const auto length = transport::inner_packet_length(padded)) {
         result.inner.assign(padded.begin(), padded.begin() + static_cast<std::ptrdiff_t>(*length));
@@ -47,15 +46,17 @@ std::optional<OpenedData> open_data(const Session& session, ByteView datagram) {
 }
 
 ProbePeer::ProbePeer(ProbeNetwork& network, const crypto::PrivateKey& private_key, const TargetDescription& target,
-                     crypto::Rng& rng, std::vector<TunnelAddress> tunnel_ips)
+                     crypto::Rng& rng, std::vector<IpAddress> tunnel_ips)
     : network_(network),
       self_(handshake::StaticIdentity::from_private_key(private_key)),
-      target_(handshake::RemotePeer::make(target.public_key, target.preshared_key)),
+      target_{target.public_key, target.preshared_key},
+      own_macs_(cookie::MacKeys::of(self_.public_key)),
+      target_macs_(cookie::MacKeys::of(target.public_key)),
       description_(target),
       rng_(rng),
       tunnel_ips_(std::move(tunnel_ips)) {}
 
-std::optional<std::pair<TunnelAddress, TunnelAddress>> ProbePeer::addresses(int family) const {
+std::optional<std::pair<IpAddress, IpAddress>> ProbePeer::addresses(IpFamily family) const {
     const auto ours = std::find_if(tunnel_ips_.begin(), tunnel_ips_.end(), [&](auto& a) { return a.family == family; });
     const auto theirs = std::find_if(description_.tunnel_ips.begin(), description_.tunnel_ips.end(),
                                      [&](auto& a) { return a.family == family; });
@@ -76,13 +77,13 @@ ProbePeer::Initiation ProbePeer::initiate(std::optional<crypto::Mac> cookie, std
         if (!params.timestamp.is_after(last_timestamp_)) params.timestamp = one_tick_later(last_timestamp_);
         last_timestamp_ = params.timestamp;
     }
-    params.cookie = cookie;
-    Initiation result{{}, {}};
+    Initiation result{{}, {}, {}};
     auto state = handshake::InitiatorHandshake::create_initiation(self_, target_, params, result.bytes);
     // The target's key came from its owner and is checked when parsed; a
     // low-order one would make every case meaningless, so stop loudly.
     if (!state) throw std::runtime_error("the target's public key is a low-order point");
     result.state = *state;
+    result.sent_mac1 = cookie::add_macs(result.bytes, target_macs_.mac1_key, cookie);
     return result;
 }
 
@@ -101,11 +102,22 @@ ProbePeer::Answer ProbePeer::await_answer(Port port, const Initiation& initiatio
     while (network_.now() < deadline) {
         auto datagram = network_.receive(port, deadline - network_.now());
         if (!datagram) break;
-        const auto type = handshake::classify(*datagram);
+        const auto type = wire::classify(*datagram);
         if (type == MessageType::response) {
-            if (load_le32(datagram->data() + handshake::layout::Response::receiver) != initiation.state.sender_index()) continue;
+            const auto response = wire::ResponseMessage::parse(*datagram);
+            if (response && response->receiver() != initiation.state.sender_index()) continue;
             answer.message = *datagram;
-            auto keys = initiation.state.consume_response(*datagram, self_, target_);
+            if (!response) {
+                answer.kind = Answer::Kind::other;
+                answer.detail = "a response of " + std::to_string(datagram->size()) + " bytes, not 92";
+                return answer;
+            }
+            if (!cookie::mac1_is_valid(*datagram, own_macs_.mac1_key)) {
+                answer.kind = Answer::Kind::other;
+                answer.detail = "a response that does not verify: bad_mac1";
+                return answer;
+            }
+            auto keys = initiation.state.consume_response(*response, self_, target_);
             if (!keys) {
                 answer.kind = Answer::Kind::other;
                 answer.detail = "a response that does not verify: " + std::string(to_string(keys.error()));
@@ -116,11 +128,16 @@ ProbePeer::Answer ProbePeer::await_answer(Port port, const Initiation& initiatio
             return answer;
         }
         if (type == MessageType::cookie_reply) {
-            if (cookie::cookie_reply_receiver(*datagram) != initiation.state.sender_index()) continue;
+            const auto reply = wire::CookieReplyMessage::parse(*datagram);
+            if (reply && reply->receiver() != initiation.state.sender_index()) continue;
             answer.message = *datagram;
             answer.kind = Answer::Kind::cookie_reply;
-            auto cookie = cookie::consume_cookie_reply(*datagram, initiation.state.sender_index(), target_.cookie_key,
-                                                       initiation.state.sent_mac1());
+            if (!reply) {
+                answer.detail = "a cookie reply of " + std::to_string(datagram->size()) + " bytes, not 64";
+                return answer;
+            }
+            auto cookie = cookie::consume_cookie_reply(*reply, initiation.state.sender_index(), target_macs_.cookie_key,
+                                                       initiation.sent_mac1);
             if (cookie) {
                 answer.cookie = cookie.value();
             } else {
@@ -164,8 +181,10 @@ private:
 }  // namespace
 
 std::optional<Session> ProbePeer::respond(Port port, ByteView initiation) {
+    const auto message = wire::InitiationMessage::parse(initiation);
+    if (!message || !cookie::mac1_is_valid(initiation, own_macs_.mac1_key)) return std::nullopt;
     TargetDirectory directory(target_, latest_target_timestamp_);
-    auto consumed = handshake::consume_initiation(initiation, self_, directory);
+    auto consumed = handshake::consume_initiation(*message, self_, directory);
     if (!consumed) return std::nullopt;
     latest_target_timestamp_ = consumed.value().timestamp;
     handshake::ResponseParameters params;
@@ -173,23 +192,24 @@ std::optional<Session> ProbePeer::respond(Port port, ByteView initiation) {
     rng_.fill(random);
     params.ephemeral_private = crypto::make_private_key(random);
     rng_.fill({reinterpret_cast<std::uint8_t*>(&params.sender_index), sizeof params.sender_index});
-    std::array<std::uint8_t, handshake::layout::Response::size> response{};
+    std::array<std::uint8_t, wire::Response::kSize> response{};
     auto keys = handshake::create_response(consumed.value(), params, response);
     if (!keys) return std::nullopt;
+    cookie::add_macs(response, target_macs_.mac1_key, std::nullopt);
     network_.send(port, response);
     return Session{std::move(*keys), 0, port};
 }
 
 Bytes ProbePeer::seal(const Session& session, ByteView inner, std::uint64_t counter) const {
-    const std::size_t padded = transport::padded_length(inner.size(), kMtu);
-    Bytes message(transport::message_size(padded));
+    const std::size_t padded = transport::padded_length(inner.size(), wire::kDefaultMtu);
+    Bytes message(wire::TransportData::size_for(padded));
     const std::size_t length =
         transport::seal_data_message(session.keys.sending, session.keys.remote_index, counter, inner, padded, message);
     message.resize(length);
     return message;
 }
 
-Echo ProbePeer::echo(Session& session, const TunnelAddress& source, const TunnelAddress& destination,
+Echo ProbePeer::echo(Session& session, const IpAddress& source, const IpAddress& destination,
                      std::optional<std::uint64_t> counter) {
     Echo e;
     e.source = source;
@@ -209,7 +229,7 @@ std::optional<std::size_t> await_echo_reply(ProbeNetwork& network, Port port, co
     while (network.now() < deadline) {
         auto datagram = network.receive(port, deadline - network.now());
         if (!datagram) break;
-        if (handshake::classify(*datagram) == MessageType::initiation && initiations_seen) ++*initiations_seen;
+        if (wire::classify(*datagram) == MessageType::initiation && initiations_seen) ++*initiations_seen;
         for (std::size_t i = 0; i < sessions.size(); ++i) {
             const auto opened = open_data(*sessions[i], *datagram);
             if (opened && is_echo_reply(opened->inner, echo.source, echo.destination, echo.id, echo.payload)) return i;

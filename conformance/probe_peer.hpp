@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cookie/macs.hpp"
 #include "crypto/random.hpp"
 #include "handshake/noise.hpp"
 #include "inner_packets.hpp"
@@ -24,7 +25,7 @@ namespace wg::conformance {
 struct TargetDescription {
     crypto::PublicKey public_key{};
     crypto::SymmetricKey preshared_key;        ///< zeros: no PSK
-    std::vector<TunnelAddress> tunnel_ips;     ///< the target's inner addresses, one per family
+    std::vector<IpAddress> tunnel_ips;     ///< the target's inner addresses, one per family
 };
 
 /// A session the probe completed as initiator (§5.4.5).
@@ -36,7 +37,7 @@ struct Session {
 
 /// One ICMP echo request, sealed and ready to (re)send.
 struct Echo {
-    TunnelAddress source, destination;
+    IpAddress source, destination;
     EchoId id;
     Bytes payload;
     std::uint64_t counter = 0;
@@ -55,19 +56,24 @@ std::optional<OpenedData> open_data(const Session& session, ByteView datagram);
 class ProbePeer {
 public:
     ProbePeer(ProbeNetwork& network, const crypto::PrivateKey& private_key, const TargetDescription& target,
-              crypto::Rng& rng, std::vector<TunnelAddress> tunnel_ips = {});
+              crypto::Rng& rng, std::vector<IpAddress> tunnel_ips = {});
 
     const handshake::StaticIdentity& identity() const { return self_; }
     const handshake::RemotePeer& target() const { return target_; }
-    const std::vector<TunnelAddress>& tunnel_ips() const { return tunnel_ips_; }
+    /// mac1 of what the target sends us is keyed by these (§5.4.4)...
+    const cookie::MacKeys& own_mac_keys() const { return own_macs_; }
+    /// ...and of what we send it by these; its cookie replies too (§5.4.7).
+    const cookie::MacKeys& target_mac_keys() const { return target_macs_; }
+    const std::vector<IpAddress>& tunnel_ips() const { return tunnel_ips_; }
     /// The timestamp of the newest initiation this identity made.
     const crypto::Tai64n& last_timestamp() const { return last_timestamp_; }
     /// Our inner address of `family`, and the target's (nullopt if either is missing).
-    std::optional<std::pair<TunnelAddress, TunnelAddress>> addresses(int family) const;
+    std::optional<std::pair<IpAddress, IpAddress>> addresses(IpFamily family) const;
 
     struct Initiation {
-        std::array<std::uint8_t, handshake::layout::Initiation::size> bytes{};
+        std::array<std::uint8_t, wire::Initiation::kSize> bytes{};
         handshake::InitiatorHandshake state;
+        crypto::Mac sent_mac1{};  ///< a cookie reply to it is sealed against this (§5.4.7)
     };
     /// A fresh, valid initiation (§5.4.2): new ephemeral key and index, and a
     /// timestamp later than any this identity sent, unless one is given.
@@ -102,16 +108,17 @@ public:
     Bytes seal(const Session& session, ByteView inner, std::uint64_t counter) const;
     /// An echo request through `session`, from `source` to `destination`,
     /// with the session's next counter unless `counter` is given.
-    Echo echo(Session& session, const TunnelAddress& source, const TunnelAddress& destination,
+    Echo echo(Session& session, const IpAddress& source, const IpAddress& destination,
               std::optional<std::uint64_t> counter = std::nullopt);
 
 private:
     ProbeNetwork& network_;
     handshake::StaticIdentity self_;
     handshake::RemotePeer target_;
+    cookie::MacKeys own_macs_, target_macs_;
     TargetDescription description_;
     crypto::Rng& rng_;
-    std::vector<TunnelAddress> tunnel_ips_;
+    std::vector<IpAddress> tunnel_ips_;
     crypto::Tai64n last_timestamp_;
     crypto::Tai64n latest_target_timestamp_;  ///< as responder (§5.1)
     std::optional<Duration> last_initiation_sent_;

@@ -34,9 +34,9 @@ inline Outcome skip(std::string evidence) { return {Verdict::skip, std::move(evi
 struct SuiteConfig {
     TargetDescription target;
     crypto::PrivateKey first_key;              ///< identity 1: always needed
-    std::vector<TunnelAddress> first_ips;
+    std::vector<IpAddress> first_ips;
     std::optional<crypto::PrivateKey> second_key;  ///< identity 2: for the allowed-IPs cases
-    std::vector<TunnelAddress> second_ips;
+    std::vector<IpAddress> second_ips;
     /// Identity 3: a peer the target initiates to, configured on the target
     /// with the harness's address and `third_port` as its endpoint and a
     /// persistent keepalive (timers.rekey_after_time, --slow).

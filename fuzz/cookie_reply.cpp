@@ -1,4 +1,5 @@
-// Paper §5.4.7 from the initiator's side: cookie::consume_cookie_reply. The
+// Paper §5.4.7 from the initiator's side: wire::CookieReplyMessage::parse,
+// then cookie::consume_cookie_reply. The
 // initiator has sent an oracle case's initiation (its index and mac1), and
 // the responder's cookie key is the oracle's, so the oracle's cookie reply
 // (the seeds) decrypts and mutations of it reach the XAEAD.
@@ -16,10 +17,12 @@ WGREF_FUZZ_TARGET {
     const ByteView reply(data + 1, size - 1);
     const Bytes initiation = c.record.bytes("initiation");
     const auto sent_index = c.initiation_params.sender_index;
-    auto cookie = cookie::consume_cookie_reply(reply, sent_index, c.responder_as_seen_by_initiator.cookie_key,
+    const auto message = wire::CookieReplyMessage::parse(reply);
+    if (!message) return 0;
+    fuzz::expect(reply.size() == wire::CookieReply::kSize, "a parsed reply has the one legal size");
+    auto cookie = cookie::consume_cookie_reply(*message, sent_index, cookie::MacKeys::of(c.responder.public_key).cookie_key,
                                                cookie::mac1_of(initiation));
     if (!cookie) return 0;
-    fuzz::expect(reply.size() == handshake::layout::CookieReply::size, "accepted reply has the one legal size");
-    fuzz::expect(cookie::cookie_reply_receiver(reply) == sent_index, "accepted reply names our index");
+    fuzz::expect(message->receiver() == sent_index, "accepted reply names our index");
     return 0;
 }

@@ -1,5 +1,5 @@
 // Paper §5.4.6: a transport data message as the receiver handles it, clear
-// header first (transport::read_data_header: which session, which counter),
+// header first (wire::DataMessage::parse: which session, which counter),
 // then decryption (open_data_message) with the session's key, then the inner
 // packet's own length (inner_packet_length) to strip the padding. The key is
 // an oracle case's T_recv_r, so the oracle's data messages (the seeds) open.
@@ -17,11 +17,11 @@ WGREF_FUZZ_TARGET {
     const ByteView message(data + 1, size - 1);
     const auto key = crypto::SymmetricKey::from(c.record.bytes("initiator_send_key"));
 
-    auto header = transport::read_data_header(message);
+    const auto header = wire::DataMessage::parse(message);
     if (!header) return 0;
-    fuzz::expect(message.size() >= handshake::layout::TransportData::min_size, "a data header needs a whole message");
-    Bytes plaintext(message.size() - handshake::layout::TransportData::min_size);
-    auto opened = transport::open_data_message(key, message, plaintext);
+    fuzz::expect(message.size() >= wire::TransportData::kMinSize, "a data header needs a whole message");
+    Bytes plaintext(header->plaintext_size());
+    auto opened = transport::open_data_message(key, *header, plaintext);
     if (!opened) return 0;
     fuzz::expect(opened.value() == plaintext.size(), "the plaintext is the message less header and tag");
     if (auto length = transport::inner_packet_length(plaintext)) {

@@ -24,6 +24,7 @@
 
 #include "cookie/macs.hpp"
 #include "device/simulated_network.hpp"
+#include "forge.hpp"
 #include "fuzz_support.hpp"
 #include "transport/data_message.hpp"
 
@@ -36,13 +37,7 @@ namespace {
 constexpr std::array<std::uint8_t, 4> kA{203, 0, 113, 1}, kB{203, 0, 113, 2};
 constexpr int kMaxEvents = 64;
 
-Endpoint stranger_v6() {
-    Endpoint e;
-    e.is_ipv6 = true;
-    e.address = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x99};
-    e.port = 4242;
-    return e;
-}
+Endpoint stranger_v6() { return *Endpoint::parse("[2001:db8::99]:4242"); }
 
 /// The hosts a fuzz event can name, and who they are to each other.
 struct Scene {
@@ -63,7 +58,7 @@ struct Scene {
             host(1).device->set_preshared_key(1, psk);
         }
         if (setting & 4) host(0).device->set_persistent_keepalive(1, 25s);
-        endpoints = {host(0).endpoint, host(1).endpoint, Endpoint::ipv4({198, 51, 100, 50}, 9999), stranger_v6()};
+        endpoints = {host(0).endpoint, host(1).endpoint, Endpoint{IpAddress::v4({198, 51, 100, 50}), 9999}, stranger_v6()};
         // A real session: a initiates with its first packet, b answers with its own.
         net.send("a", make_ipv4_packet(kA, kB, as_bytes("hello b")));
         net.run_for(1s);
@@ -84,11 +79,9 @@ void replay(Scene& scene, FuzzedDataProvider& input) {
         bytes[input.ConsumeIntegralInRange<std::size_t>(0, bytes.size() - 1)] ^= input.ConsumeIntegral<std::uint8_t>();
     }
     if (input.ConsumeBool()) {
-        const auto type = handshake::classify(bytes);
-        const bool handshake_message = type == handshake::MessageType::initiation ||
-                                       type == handshake::MessageType::response;
-        if (handshake_message && bytes.size() == handshake::exact_size(*type)) {
-            cookie::write_mac1(bytes, cookie::mac1_key(scene.host(to).device->public_key()));
+        // A fresh mac1 (mac2 kept), as an attacker who knows the receiver's public key could make.
+        if (wire::InitiationMessage::parse(bytes) || wire::ResponseMessage::parse(bytes)) {
+            test::refresh_mac1(bytes, cookie::MacKeys::of(scene.host(to).device->public_key()).mac1_key);
         }
     }
     scene.net.inject(scene.names[to], from, bytes);

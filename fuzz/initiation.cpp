@@ -1,5 +1,7 @@
-// Paper §5.4.2 from the responder's side: handshake::consume_initiation, the
-// first thing an unauthenticated sender reaches after mac1. The responder
+// Paper §5.4.2 from the responder's side, as a receiver takes a datagram:
+// wire::InitiationMessage::parse, mac1 (§5.4.4), then
+// handshake::consume_initiation, the first thing an unauthenticated sender
+// reaches after mac1. The responder
 // and the one initiator it knows are an oracle case's, so the seeds (the
 // oracle's initiations) pass every check and mutations start deep.
 //
@@ -11,6 +13,7 @@
 //             an unchanged one must be refused (§5.1)
 // An accepted initiation is answered (create_response), as the Device would.
 #include "cookie/macs.hpp"
+#include "forge.hpp"
 #include "fuzz_support.hpp"
 #include "oracle.hpp"
 
@@ -21,18 +24,19 @@ WGREF_FUZZ_TARGET {
     const std::uint8_t control = data[0];
     const auto& c = fuzz::oracle_case(control & 3);
     Bytes message(data + 1, data + size);
-    if ((control & 4) && message.size() == handshake::layout::Initiation::size) {
-        cookie::write_mac1(message, c.responder.mac1_key);
-    }
-    test::OnePeerDirectory directory(handshake::RemotePeer::make(c.initiator.public_key, c.psk));
+    const auto responder_keys = cookie::MacKeys::of(c.responder.public_key);
+    if ((control & 4) && message.size() == wire::Initiation::kSize) test::refresh_mac1(message, responder_keys.mac1_key);
+    const auto view = wire::InitiationMessage::parse(message);
+    if (!view || !cookie::mac1_is_valid(message, responder_keys.mac1_key)) return 0;
+    fuzz::expect(message.size() == wire::Initiation::kSize, "a parsed initiation has the one legal size");
+    test::OnePeerDirectory directory(handshake::RemotePeer{c.initiator.public_key, c.psk});
     if (control & 8) directory.latest = c.initiation_params.timestamp;
 
-    auto consumed = handshake::consume_initiation(message, c.responder, directory);
+    auto consumed = handshake::consume_initiation(*view, c.responder, directory);
     if (!consumed) return 0;
-    fuzz::expect(message.size() == handshake::layout::Initiation::size, "accepted initiation has the one legal size");
     fuzz::expect(consumed.value().initiator != nullptr, "accepted initiation names its initiator");
     fuzz::expect(consumed.value().timestamp.is_after(directory.latest), "accepted timestamp is newer than the latest (5.1)");
-    std::array<std::uint8_t, handshake::layout::Response::size> response{};
+    std::array<std::uint8_t, wire::Response::kSize> response{};
     (void)handshake::create_response(consumed.value(), c.response_params, response);
     return 0;
 }

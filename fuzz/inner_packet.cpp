@@ -17,7 +17,7 @@ const routing::AllowedIps& table() {
         const char* prefixes[] = {"203.0.113.0/24", "203.0.113.7/32", "0.0.0.0/0", "10.0.0.0/8",
                                   "2001:db8::/32", "2001:db8::7/128", "::/0", "fe80::/10"};
         routing::PeerId peer = 1;
-        for (const char* p : prefixes) out.insert(*routing::IpPrefix::parse(p), peer++);
+        for (const char* p : prefixes) out.insert(*IpPrefix::parse(p), peer++);
         return out;
     }();
     return t;

@@ -15,7 +15,7 @@
 #include "cookie/macs.hpp"
 #include "crypto/key_text.hpp"
 #include "device/simulated_network.hpp"
-#include "handshake/messages.hpp"
+#include "wire/messages.hpp"
 #include "oracle.hpp"
 #include "pcap_file.hpp"
 
@@ -97,7 +97,7 @@ void message_seeds() {
             seed("message_header", "cookie-reply", r.bytes("cookie_reply"));
             seed("message_header", "data", r.bytes("transport_message"));
             Bytes keepalive = r.bytes("transport_message");
-            keepalive.resize(handshake::layout::TransportData::min_size);
+            keepalive.resize(wire::TransportData::kMinSize);
             seed("message_header", "keepalive-size", keepalive);
             Bytes reserved = r.bytes("initiation");
             reserved[2] = 1;
@@ -282,13 +282,8 @@ void capture_seeds() {
     for (const char* field : {"initiation", "response", "cookie_reply", "transport_message"}) {
         conformance::captures::CapturedDatagram d;
         const bool v6 = datagrams.size() % 2 == 1;
-        d.source.family = d.destination.family = v6 ? AF_INET6 : AF_INET;
-        d.source.address = {192, 0, 2, 1};
-        d.destination.address = {192, 0, 2, 2};
-        if (v6) d.source.address = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-        if (v6) d.destination.address = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
-        d.source.port = 51820;
-        d.destination.port = 51821;
+        d.source = *Endpoint::parse(v6 ? "[2001:db8::1]:51820" : "192.0.2.1:51820");
+        d.destination = *Endpoint::parse(v6 ? "[2001:db8::2]:51821" : "192.0.2.2:51821");
         d.payload = r.bytes(field);
         datagrams.push_back(d);
     }

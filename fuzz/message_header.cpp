@@ -1,28 +1,36 @@
-// Paper §5.4: the first look at any datagram. handshake::classify reads the
-// type word; check_header does each consumer's length, type and reserved-byte
-// checks; read_data_header reads a data message's clear fields. All run on
-// every input, and they must agree with each other.
+// Paper §5.4: the first look at any datagram. wire::classify reads the type
+// word; each message's view (wire::InitiationMessage::parse and the others)
+// checks type, reserved bytes and length. All run on every input, and they
+// must agree with each other: at most one view accepts a datagram, and only
+// one that classifies as its type and has its type's length.
 #include "fuzz_support.hpp"
-#include "handshake/messages.hpp"
-#include "transport/data_message.hpp"
+#include "wire/messages.hpp"
 
 using namespace wg;
-using handshake::MessageType;
+using wire::MessageType;
 
 WGREF_FUZZ_TARGET {
     const ByteView datagram(data, size);
-    const auto type = handshake::classify(datagram);
-    for (const MessageType t : {MessageType::initiation, MessageType::response, MessageType::cookie_reply,
-                                MessageType::transport_data}) {
-        const auto refusal = handshake::check_header(datagram, t);
-        if (!refusal) {
-            fuzz::expect(type == t, "a message that passes check_header classifies as its type");
-            const std::size_t exact = handshake::exact_size(t);
-            fuzz::expect(exact == 0 ? size >= handshake::layout::TransportData::min_size : size == exact,
-                         "a message that passes check_header has its type's size");
-        }
+    const auto type = wire::classify(datagram);
+    int views = 0;
+    if (wire::InitiationMessage::parse(datagram)) {
+        ++views;
+        fuzz::expect(type == MessageType::initiation && size == wire::Initiation::kSize, "an initiation view is a 148-byte type 1");
     }
-    auto header = transport::read_data_header(datagram);
-    if (header) fuzz::expect(type == MessageType::transport_data, "read_data_header accepts only data messages");
+    if (wire::ResponseMessage::parse(datagram)) {
+        ++views;
+        fuzz::expect(type == MessageType::response && size == wire::Response::kSize, "a response view is a 92-byte type 2");
+    }
+    if (wire::CookieReplyMessage::parse(datagram)) {
+        ++views;
+        fuzz::expect(type == MessageType::cookie_reply && size == wire::CookieReply::kSize, "a cookie reply view is a 64-byte type 3");
+    }
+    if (const auto d = wire::DataMessage::parse(datagram)) {
+        ++views;
+        fuzz::expect(type == MessageType::transport_data && size >= wire::TransportData::kMinSize,
+                     "a data view is a type 4 of 32 bytes or more");
+        fuzz::expect(d->plaintext_size() + wire::TransportData::kMinSize == size, "a data view's plaintext is the rest");
+    }
+    fuzz::expect(views <= 1, "at most one view accepts a datagram");
     return 0;
 }

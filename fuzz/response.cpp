@@ -1,4 +1,5 @@
-// Paper §5.4.3 and §5.4.5 from the initiator's side:
+// Paper §5.4.3 and §5.4.5 from the initiator's side, as a receiver takes a
+// datagram: wire::ResponseMessage::parse, mac1 (§5.4.4), then
 // InitiatorHandshake::consume_response. The initiator is an oracle case's,
 // with exactly the oracle's initiation in flight (same ephemeral key, index
 // and timestamp), so the oracle's response (the seeds) completes the
@@ -12,6 +13,7 @@
 #include <deque>
 
 #include "cookie/macs.hpp"
+#include "forge.hpp"
 #include "fuzz_support.hpp"
 #include "oracle.hpp"
 
@@ -24,7 +26,7 @@ const handshake::InitiatorHandshake& in_flight(std::size_t index) {
     static const std::deque<handshake::InitiatorHandshake> handshakes = [] {
         std::deque<handshake::InitiatorHandshake> out;
         for (const auto& c : fuzz::oracle_cases()) {
-            std::array<std::uint8_t, handshake::layout::Initiation::size> initiation{};
+            std::array<std::uint8_t, wire::Initiation::kSize> initiation{};
             auto h = handshake::InitiatorHandshake::create_initiation(c.initiator, c.responder_as_seen_by_initiator,
                                                                       c.initiation_params, initiation);
             fuzz::expect(h.has_value(), "the oracle's initiation can be created");
@@ -43,12 +45,13 @@ WGREF_FUZZ_TARGET {
     const std::size_t index = (control & 3) % fuzz::oracle_cases().size();
     const auto& c = fuzz::oracle_cases()[index];
     Bytes message(data + 1, data + size);
-    if ((control & 4) && message.size() == handshake::layout::Response::size) {
-        cookie::write_mac1(message, c.initiator.mac1_key);
-    }
-    auto keys = in_flight(index).consume_response(message, c.initiator, c.responder_as_seen_by_initiator);
+    const auto initiator_keys = cookie::MacKeys::of(c.initiator.public_key);
+    if ((control & 4) && message.size() == wire::Response::kSize) test::refresh_mac1(message, initiator_keys.mac1_key);
+    const auto view = wire::ResponseMessage::parse(message);
+    if (!view || !cookie::mac1_is_valid(message, initiator_keys.mac1_key)) return 0;
+    fuzz::expect(message.size() == wire::Response::kSize, "a parsed response has the one legal size");
+    auto keys = in_flight(index).consume_response(*view, c.initiator, c.responder_as_seen_by_initiator);
     if (!keys) return 0;
-    fuzz::expect(message.size() == handshake::layout::Response::size, "accepted response has the one legal size");
     fuzz::expect(keys.value().we_initiated, "the initiator's keys say it initiated");
     fuzz::expect(keys.value().local_index == c.initiation_params.sender_index, "the response names our index");
     return 0;

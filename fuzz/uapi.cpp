@@ -19,7 +19,7 @@ WGREF_FUZZ_TARGET {
     device::Device device(private_key, rng);
     device::PeerConfig peer;
     peer.public_key.fill(0x22);  // "IiIi...": seeds name this peer
-    peer.allowed_ips.push_back(*routing::IpPrefix::parse("203.0.113.0/24"));
+    peer.allowed_ips.push_back(*IpPrefix::parse("203.0.113.0/24"));
     device.set_peer(peer);
 
     io::InterfaceSettings settings;

@@ -89,10 +89,7 @@ void trace_event(const wg::device::Event& e, const wg::device::Device& device, b
     }
     std::string what(wg::device::to_string(e.kind));
     std::string reason;
-    if (e.kind == wg::device::EventKind::dropped) {
-        reason = std::string(wg::device::to_string(e.reason));
-        if (e.handshake_reason) reason += std::string(": ") + std::string(wg::handshake::to_string(*e.handshake_reason));
-    }
+    if (e.kind == wg::device::EventKind::dropped) reason = std::string(wg::to_string(e.reason));
     const std::string section(wg::device::paper_section(e));
     std::ostringstream line;
     line << std::fixed << std::setprecision(3);
@@ -113,7 +110,7 @@ int run_interface(int argc, char** argv) {
     std::optional<std::string> config_path;
     std::optional<std::string> trace;
     std::string keylog;
-    std::size_t mtu = 1420;
+    std::size_t mtu = wg::wire::kDefaultMtu;
     std::string name;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];

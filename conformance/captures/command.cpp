@@ -81,7 +81,7 @@ int run_capture_command(const std::vector<std::string>& args) {
         std::cerr << "wgconform: replay needs --target HOST:PORT\n" << kUsage;
         return 2;
     }
-    const auto endpoint = wg::io::Endpoint::parse(*target);
+    const auto endpoint = wg::Endpoint::parse(*target);
     if (!endpoint) {
         std::cerr << "wgconform: --target: expected HOST:PORT or [V6HOST]:PORT, got '" << *target << "'\n";
         return 2;

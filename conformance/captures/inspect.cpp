@@ -10,15 +10,14 @@
 
 #include "cookie/macs.hpp"
 #include "crypto/key_text.hpp"
-#include "handshake/messages.hpp"
+#include "wire/messages.hpp"
 #include "pcap_file.hpp"
 #include "session_keys.hpp"
 
 namespace wg::conformance::captures {
 namespace {
 
-using handshake::MessageType;
-namespace layout = handshake::layout;
+using wire::MessageType;
 
 std::string hex32(std::uint32_t value) {
     char text[16];
@@ -53,7 +52,7 @@ std::string size_text(std::size_t size) { return std::to_string(size) + " bytes"
 /// Why a datagram that classify() refuses is not a WireGuard message.
 std::string describe_unclassified(ByteView payload) {
     if (payload.empty()) return "empty UDP payload: not WireGuard";
-    if (payload.size() < layout::kHeaderWordSize) {
+    if (payload.size() < wire::kTypeWord.size) {
         return size_text(payload.size()) + ", too short for a message header: not WireGuard";
     }
     const std::uint8_t type = payload[0];
@@ -106,35 +105,32 @@ std::string describe_inner_packet(ByteView packet) {
 }
 
 std::string describe_message(ByteView payload) {
-    const auto type = handshake::classify(payload);
+    const auto type = wire::classify(payload);
     if (!type) return describe_unclassified(payload);
     const std::size_t size = payload.size();
     switch (*type) {
-    case MessageType::initiation:
-        if (size != layout::Initiation::size) {
-            return "malformed handshake initiation [§5.4.2]: " + size_text(size) + ", not 148";
-        }
-        return "handshake initiation [§5.4.2] sender " + hex32(load_le32(payload.data() + layout::Initiation::sender)) +
-               ", " + size_text(size);
-    case MessageType::response:
-        if (size != layout::Response::size) {
-            return "malformed handshake response [§5.4.3]: " + size_text(size) + ", not 92";
-        }
-        return "handshake response [§5.4.3] sender " + hex32(load_le32(payload.data() + layout::Response::sender)) +
-               " receiver " + hex32(load_le32(payload.data() + layout::Response::receiver)) + ", " + size_text(size);
-    case MessageType::cookie_reply:
-        if (size != layout::CookieReply::size) {
-            return "malformed cookie reply [§5.4.7]: " + size_text(size) + ", not 64";
-        }
-        return "cookie reply [§5.4.7] receiver " + hex32(load_le32(payload.data() + layout::CookieReply::receiver)) +
-               ", " + size_text(size);
+    case MessageType::initiation: {
+        const auto m = wire::InitiationMessage::parse(payload);
+        if (!m) return "malformed handshake initiation [§5.4.2]: " + size_text(size) + ", not 148";
+        return "handshake initiation [§5.4.2] sender " + hex32(m->sender()) + ", " + size_text(size);
+    }
+    case MessageType::response: {
+        const auto m = wire::ResponseMessage::parse(payload);
+        if (!m) return "malformed handshake response [§5.4.3]: " + size_text(size) + ", not 92";
+        return "handshake response [§5.4.3] sender " + hex32(m->sender()) + " receiver " + hex32(m->receiver()) + ", " +
+               size_text(size);
+    }
+    case MessageType::cookie_reply: {
+        const auto m = wire::CookieReplyMessage::parse(payload);
+        if (!m) return "malformed cookie reply [§5.4.7]: " + size_text(size) + ", not 64";
+        return "cookie reply [§5.4.7] receiver " + hex32(m->receiver()) + ", " + size_text(size);
+    }
     case MessageType::transport_data: {
-        if (size < layout::TransportData::min_size) {
-            return "malformed transport data [§5.4.6]: " + size_text(size) + ", less than the 32-byte minimum";
-        }
-        const std::string receiver = hex32(load_le32(payload.data() + layout::TransportData::receiver));
-        const std::string counter = std::to_string(load_le64(payload.data() + layout::TransportData::counter));
-        if (size == layout::TransportData::min_size) {
+        const auto m = wire::DataMessage::parse(payload);
+        if (!m) return "malformed transport data [§5.4.6]: " + size_text(size) + ", less than the 32-byte minimum";
+        const std::string receiver = hex32(m->receiver());
+        const std::string counter = std::to_string(m->counter());
+        if (m->plaintext_size() == 0) {
             return "keepalive [§5.4.6, §6.5] counter " + counter + " receiver " + receiver + ", " + size_text(size);
         }
         return "transport data counter " + counter + " [§5.4.6] receiver " + receiver + ", " + size_text(size);
@@ -166,7 +162,7 @@ int run_inspect(const std::string& pcap, const InspectOptions& options, std::ost
     std::size_t messages = 0, decrypted = 0, data_messages = 0;
     for (const CapturedDatagram& d : datagrams) {
         const ByteView payload = d.payload;
-        const auto type = handshake::classify(payload);
+        const auto type = wire::classify(payload);
         const auto learnt = sessions.learn(payload);
         if (options.fields) {
             // Only well-formed messages: a known type, zero reserved bytes
@@ -174,19 +170,19 @@ int run_inspect(const std::string& pcap, const InspectOptions& options, std::ost
             // also dissects messages whose reserved bytes are not zero,
             // which every implementation drops (§5.4).
             if (!type) continue;
-            const bool legal = *type == MessageType::transport_data ? payload.size() >= layout::TransportData::min_size
-                                                                     : payload.size() == handshake::exact_size(*type);
-            if (!legal) continue;
             std::string sender, receiver, counter;
-            if (*type == MessageType::initiation) sender = hex32(load_le32(payload.data() + 4));
-            if (*type == MessageType::response) {
-                sender = hex32(load_le32(payload.data() + layout::Response::sender));
-                receiver = hex32(load_le32(payload.data() + layout::Response::receiver));
-            }
-            if (*type == MessageType::cookie_reply) receiver = hex32(load_le32(payload.data() + 4));
-            if (*type == MessageType::transport_data) {
-                receiver = hex32(load_le32(payload.data() + 4));
-                counter = std::to_string(load_le64(payload.data() + layout::TransportData::counter));
+            if (const auto initiation = wire::InitiationMessage::parse(payload)) {
+                sender = hex32(initiation->sender());
+            } else if (const auto response = wire::ResponseMessage::parse(payload)) {
+                sender = hex32(response->sender());
+                receiver = hex32(response->receiver());
+            } else if (const auto reply = wire::CookieReplyMessage::parse(payload)) {
+                receiver = hex32(reply->receiver());
+            } else if (const auto data = wire::DataMessage::parse(payload)) {
+                receiver = hex32(data->receiver());
+                counter = std::to_string(data->counter());
+            } else {
+                continue;  // a known type at an illegal length
             }
             out << d.frame << '\t' << static_cast<int>(*type) << '\t' << sender << '\t' << receiver << '\t' << counter
                 << '\n';
@@ -206,7 +202,7 @@ int run_inspect(const std::string& pcap, const InspectOptions& options, std::ost
                 << i.entry + 1 << "): initiator static " << crypto::key_to_base64(crypto::view(i.initiator_static))
                 << ", timestamp " << tai64n_text(i.timestamp) << " [§5.1]\n";
             out << indent << "responder static " << crypto::key_to_base64(crypto::view(i.responder_static)) << ", mac1 "
-                << (cookie::mac1_is_valid(payload, cookie::mac1_key(i.responder_static)) ? "valid" : "INVALID")
+                << (cookie::mac1_is_valid(payload, cookie::MacKeys::of(i.responder_static).mac1_key) ? "valid" : "INVALID")
                 << " [§5.4.4]\n";
         }
         if (learnt.session) {
@@ -215,7 +211,7 @@ int run_inspect(const std::string& pcap, const InspectOptions& options, std::ost
                 << "'s keys: data to " << hex32(learnt.session->responder_index) << " is initiator → responder, to "
                 << hex32(learnt.session->initiator_index) << " responder → initiator\n";
         }
-        if (type == MessageType::transport_data && payload.size() >= layout::TransportData::min_size) {
+        if (wire::DataMessage::parse(payload)) {
             ++data_messages;
             if (sessions.empty()) continue;
             const auto opened = sessions.open_data(payload);

@@ -153,8 +153,8 @@ TEST_CASE("Recovered keys equal the ones both sides derived, from either side's 
         const auto responder = handshake::StaticIdentity::from_private_key(key());
         crypto::SymmetricKey psk;
         if (with_psk) psk = key();
-        const auto responder_as_peer = handshake::RemotePeer::make(responder.public_key, psk);
-        const auto initiator_as_peer = handshake::RemotePeer::make(initiator.public_key, psk);
+        const handshake::RemotePeer responder_as_peer{responder.public_key, psk};
+        const handshake::RemotePeer initiator_as_peer{initiator.public_key, psk};
         handshake::InitiationParameters ip;
         ip.ephemeral_private = key();
         ip.timestamp = crypto::Tai64n::from_unix(1'700'000'000, 5);
@@ -169,7 +169,7 @@ TEST_CASE("Recovered keys equal the ones both sides derived, from either side's 
             }
         } directory;
         directory.peer = &initiator_as_peer;
-        const auto consumed = handshake::consume_initiation(initiation, responder, directory);
+        const auto consumed = handshake::consume_initiation(*wire::InitiationMessage::parse(initiation), responder, directory);
         REQUIRE(consumed.ok());
         handshake::ResponseParameters rp;
         rp.ephemeral_private = key();

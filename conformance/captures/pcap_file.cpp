@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <memory>
 
-#include "device/endpoint.hpp"
 #include "inner_packets.hpp"
 
 namespace wg::conformance::captures {
@@ -39,7 +38,7 @@ void store_be16(std::uint8_t* p, std::uint16_t v) {
 }
 
 /// The UDP header and payload of `segment`, between `source` and `destination` addresses.
-std::optional<CapturedDatagram> parse_udp(ByteView segment, CaptureEndpoint source, CaptureEndpoint destination) {
+std::optional<CapturedDatagram> parse_udp(ByteView segment, Endpoint source, Endpoint destination) {
     if (segment.size() < kUdpHeader) return std::nullopt;
     const std::size_t length = load_be16(segment.data() + 4);
     // The UDP length must cover its header and fit in what the IP layer holds.
@@ -63,9 +62,8 @@ std::optional<CapturedDatagram> parse_ipv4(ByteView packet) {
     const std::uint16_t fragment = load_be16(packet.data() + 6);
     if ((fragment & 0x2000u) != 0 || (fragment & 0x1fffu) != 0) return std::nullopt;
     if (packet[9] != kProtocolUdp) return std::nullopt;
-    CaptureEndpoint source{AF_INET}, destination{AF_INET};
-    std::copy_n(packet.data() + 12, 4, source.address.begin());
-    std::copy_n(packet.data() + 16, 4, destination.address.begin());
+    const Endpoint source{*IpAddress::from_bytes(packet.subspan(12, 4)), 0};
+    const Endpoint destination{*IpAddress::from_bytes(packet.subspan(16, 4)), 0};
     return parse_udp(packet.subspan(header, total - header), source, destination);
 }
 
@@ -73,9 +71,8 @@ std::optional<CapturedDatagram> parse_ipv6(ByteView packet) {
     if (packet.size() < kIpv6Header || packet[0] >> 4 != 6) return std::nullopt;
     const std::size_t payload_length = load_be16(packet.data() + 4);
     if (kIpv6Header + payload_length > packet.size()) return std::nullopt;
-    CaptureEndpoint source{AF_INET6}, destination{AF_INET6};
-    std::copy_n(packet.data() + 8, 16, source.address.begin());
-    std::copy_n(packet.data() + 24, 16, destination.address.begin());
+    const Endpoint source{*IpAddress::from_bytes(packet.subspan(8, 16)), 0};
+    const Endpoint destination{*IpAddress::from_bytes(packet.subspan(24, 16)), 0};
     ByteView rest = packet.subspan(kIpv6Header, payload_length);
     std::uint8_t next = packet[6];
     // Walk the extension headers that may precede UDP (RFC 8200 §4); a
@@ -122,14 +119,14 @@ Bytes build_ip_udp(const CapturedDatagram& d) {
     store_be16(udp.data() + 4, static_cast<std::uint16_t>(udp_length));
     std::copy(d.payload.begin(), d.payload.end(), udp.begin() + kUdpHeader);
     Bytes packet;
-    if (d.source.family == AF_INET6) {
+    if (d.source.address.is_v6()) {
         packet.assign(kIpv6Header, 0);
         packet[0] = 0x60;
         store_be16(packet.data() + 4, static_cast<std::uint16_t>(udp_length));
         packet[6] = kProtocolUdp;
         packet[7] = 64;
-        std::copy_n(d.source.address.begin(), 16, packet.begin() + 8);
-        std::copy_n(d.destination.address.begin(), 16, packet.begin() + 24);
+        std::copy_n(d.source.address.bytes.begin(), 16, packet.begin() + 8);
+        std::copy_n(d.destination.address.bytes.begin(), 16, packet.begin() + 24);
         Bytes pseudo(packet.begin() + 8, packet.begin() + 40);
         const std::array<std::uint8_t, 8> tail = {0, 0, static_cast<std::uint8_t>(udp_length >> 8),
                                                   static_cast<std::uint8_t>(udp_length), 0, 0, 0, kProtocolUdp};
@@ -144,8 +141,8 @@ Bytes build_ip_udp(const CapturedDatagram& d) {
         store_be16(packet.data() + 2, static_cast<std::uint16_t>(kIpv4MinHeader + udp_length));
         packet[8] = 64;
         packet[9] = kProtocolUdp;
-        std::copy_n(d.source.address.begin(), 4, packet.begin() + 12);
-        std::copy_n(d.destination.address.begin(), 4, packet.begin() + 16);
+        std::copy_n(d.source.address.bytes.begin(), 4, packet.begin() + 12);
+        std::copy_n(d.destination.address.bytes.begin(), 4, packet.begin() + 16);
         store_be16(packet.data() + 10, internet_checksum(packet));
     }
     packet.insert(packet.end(), udp.begin(), udp.end());
@@ -153,14 +150,6 @@ Bytes build_ip_udp(const CapturedDatagram& d) {
 }
 
 }  // namespace
-
-std::string CaptureEndpoint::to_string() const {
-    device::Endpoint e;
-    e.is_ipv6 = family == AF_INET6;
-    e.address = address;
-    e.port = port;
-    return e.to_string();
-}
 
 std::optional<CapturedDatagram> parse_frame(int link_type, ByteView frame) {
     switch (link_type) {
@@ -232,7 +221,7 @@ std::string write_capture(const std::string& path, const std::vector<CapturedDat
     std::unique_ptr<pcap_dumper_t, DumperCloser> dumper(pcap_dump_open(dead.get(), path.c_str()));
     if (!dumper) return path + ": " + pcap_geterr(dead.get());
     for (const auto& d : datagrams) {
-        if (d.source.family != d.destination.family) return "a datagram mixes IPv4 and IPv6 endpoints";
+        if (d.source.address.family != d.destination.address.family) return "a datagram mixes IPv4 and IPv6 endpoints";
         const Bytes packet = build_ip_udp(d);
         pcap_pkthdr header{};
         header.ts.tv_sec = d.seconds;

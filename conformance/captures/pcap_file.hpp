@@ -18,27 +18,17 @@
 #include <string>
 #include <vector>
 
-#include "common/bytes.hpp"
+#include "common/address.hpp"
 #include "common/result.hpp"
 
 namespace wg::conformance::captures {
-
-/// An outer address and UDP port, as it appeared in the capture.
-struct CaptureEndpoint {
-    int family = 0;                      ///< AF_INET or AF_INET6
-    std::array<std::uint8_t, 16> address{};
-    std::uint16_t port = 0;
-
-    std::string to_string() const;       ///< "192.0.2.1:51820" or "[2001:db8::1]:51820"
-    bool operator==(const CaptureEndpoint&) const = default;
-};
 
 /// One UDP datagram of a capture.
 struct CapturedDatagram {
     std::size_t frame = 0;               ///< 1-based frame number, as Wireshark counts
     std::int64_t seconds = 0;            ///< capture timestamp, Unix time
     std::uint32_t microseconds = 0;
-    CaptureEndpoint source, destination;
+    Endpoint source, destination;  ///< outer addresses and ports, as they appeared in the capture
     Bytes payload;
 };
 

@@ -56,7 +56,7 @@ TEST_CASE("malformed.pcap: every UDP datagram, non-UDP frames counted and skippe
     CHECK(c.datagrams[0].seconds == 1'700'000'000);
     CHECK(c.datagrams[1].microseconds == 1000);
     CHECK(c.datagrams[21].payload.empty());  // the empty UDP payload is a datagram too
-    CHECK(c.datagrams[24].source.family == AF_INET6);
+    CHECK(c.datagrams[24].source.address.is_v6());
     CHECK(c.datagrams[24].destination.to_string() == "[2001:db8::2]:51820");
 }
 

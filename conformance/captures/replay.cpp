@@ -1,12 +1,10 @@
 // `wgconform replay` (see replay.hpp).
 #include "replay.hpp"
 
-#include <netinet/in.h>
-
 #include <algorithm>
 #include <ostream>
 
-#include "handshake/messages.hpp"
+#include "wire/messages.hpp"
 #include "inspect.hpp"
 #include "pcap_file.hpp"
 #include "session_keys.hpp"
@@ -14,24 +12,8 @@
 namespace wg::conformance::captures {
 namespace {
 
-using handshake::MessageType;
-namespace layout = handshake::layout;
-
-/// The target's endpoint in the capture's terms.
-CaptureEndpoint capture_endpoint(const io::Endpoint& endpoint) {
-    CaptureEndpoint result;
-    result.family = endpoint.family();
-    if (endpoint.family() == AF_INET6) {
-        const auto& v6 = reinterpret_cast<const sockaddr_in6&>(endpoint.address);
-        std::copy_n(v6.sin6_addr.s6_addr, 16, result.address.begin());
-        result.port = ntohs(v6.sin6_port);
-    } else {
-        const auto& v4 = reinterpret_cast<const sockaddr_in&>(endpoint.address);
-        std::copy_n(reinterpret_cast<const std::uint8_t*>(&v4.sin_addr), 4, result.address.begin());
-        result.port = ntohs(v4.sin_port);
-    }
-    return result;
-}
+using wire::MessageType;
+namespace layout = wire;
 
 /// One replayed message and what came back to its port.
 struct Replayed {
@@ -60,16 +42,16 @@ Verdict judge(const Replayed& r, const SessionTable& sessions) {
     bool accepted = false;
     for (const Bytes& answer : r.answers) {
         if (!text.empty()) text += "; ";
-        const auto type = handshake::classify(answer);
+        const auto type = wire::classify(answer);
         if (type == MessageType::cookie_reply) {
             text += "cookie reply: the target is under load [§5.4.7], not evidence of acceptance";
             continue;
         }
         accepted = true;
         if (type == MessageType::response && r.type == MessageType::initiation &&
-            answer.size() == layout::Response::size &&
-            load_le32(answer.data() + layout::Response::receiver) ==
-                load_le32(r.captured->payload.data() + layout::Initiation::sender)) {
+            answer.size() == layout::Response::kSize &&
+            load_le32(layout::Response::receiver.in(answer).data()) ==
+                load_le32(layout::Initiation::sender.in(r.captured->payload).data())) {
             text += "FAIL: the replayed initiation was answered with a handshake response (§5.1: its timestamp "
                     "is not newer than the one already accepted)";
             continue;
@@ -100,7 +82,7 @@ std::string_view type_name(MessageType type) {
 
 }  // namespace
 
-int run_replay(const std::string& pcap, ProbeNetwork& network, const io::Endpoint& target_endpoint, std::ostream& out,
+int run_replay(const std::string& pcap, ProbeNetwork& network, const Endpoint& target_endpoint, std::ostream& out,
                const ReplayOptions& options) {
     const auto capture = read_capture(pcap);
     if (!capture) {
@@ -119,14 +101,14 @@ int run_replay(const std::string& pcap, ProbeNetwork& network, const io::Endpoin
     // The key log opens the capture's handshakes, in capture order, so that
     // answers can be decrypted with the sessions they established.
     SessionTable sessions(std::move(keys));
-    const CaptureEndpoint target = capture_endpoint(target_endpoint);
+    const Endpoint& target = target_endpoint;
     std::vector<Replayed> replayed;
     for (const CapturedDatagram& d : capture.value().datagrams) {
         (void)sessions.learn(d.payload);
         const bool to_target = options.destination_port ? d.destination.port == *options.destination_port
                                                         : d.destination == target;
         if (!to_target) continue;
-        const auto type = handshake::classify(d.payload);
+        const auto type = wire::classify(d.payload);
         if (!type) continue;  // not WireGuard: nothing to replay
         replayed.push_back(Replayed{&d, *type, 0, {}});
     }
@@ -187,7 +169,7 @@ int run_replay(const std::string& pcap, ProbeNetwork& network, const io::Endpoin
     return accepted == 0 ? 0 : 1;
 }
 
-int run_replay(const std::string& pcap, ProbeNetwork& network, const io::Endpoint& target_endpoint,
+int run_replay(const std::string& pcap, ProbeNetwork& network, const Endpoint& target_endpoint,
                std::ostream& out) {
     return run_replay(pcap, network, target_endpoint, out, ReplayOptions{});
 }

@@ -22,7 +22,7 @@
 #include <optional>
 #include <string>
 
-#include "io/udp_socket.hpp"
+#include "udp_socket.hpp"
 #include "probe_network.hpp"
 
 namespace wg::conformance::captures {
@@ -44,9 +44,9 @@ struct ReplayOptions {
 /// prints a line per message and a summary. Returns 0 when nothing was
 /// accepted again, 1 when something was, 2 when the capture or key log cannot
 /// be read or holds no message to the target.
-int run_replay(const std::string& pcap, ProbeNetwork& network, const io::Endpoint& target_endpoint,
+int run_replay(const std::string& pcap, ProbeNetwork& network, const Endpoint& target_endpoint,
                std::ostream& out, const ReplayOptions& options);
-int run_replay(const std::string& pcap, ProbeNetwork& network, const io::Endpoint& target_endpoint,
+int run_replay(const std::string& pcap, ProbeNetwork& network, const Endpoint& target_endpoint,
                std::ostream& out);
 
 }  // namespace wg::conformance::captures

@@ -29,7 +29,7 @@ Run record_and_replay(LoopbackTarget& target, bool with_keylog, ReplayOptions op
     test::write_text(dir.file("s.keylog"), session.keylog);
     if (with_keylog) options.keylog = dir.file("s.keylog");
     std::ostringstream out;
-    const auto endpoint = io::Endpoint::parse(test::kTargetText);
+    const auto endpoint = Endpoint::parse(test::kTargetText);
     const int status = run_replay(dir.file("s.pcap"), target, *endpoint, out, options);
     return {status, out.str()};
 }
@@ -88,7 +88,7 @@ TEST_CASE("replay: cookie replies from a target under load are not acceptance", 
     test::TempDir dir;
     REQUIRE(write_capture(dir.file("s.pcap"), {session.datagrams[0]}).empty());
     std::ostringstream out;
-    const int status = run_replay(dir.file("s.pcap"), target, *io::Endpoint::parse(test::kTargetText), out);
+    const int status = run_replay(dir.file("s.pcap"), target, *Endpoint::parse(test::kTargetText), out);
     INFO(out.str());
     CHECK(status == 0);
     CHECK_THAT(out.str(), Catch::Contains("cookie reply: the target is under load"));
@@ -97,7 +97,7 @@ TEST_CASE("replay: cookie replies from a target under load are not acceptance", 
 TEST_CASE("replay: nothing to the target, or an unreadable capture, is exit 2", "[captures]") {
     LoopbackTarget target;
     std::ostringstream out;
-    const auto elsewhere = io::Endpoint::parse("192.0.2.99:51820");
+    const auto elsewhere = Endpoint::parse("192.0.2.99:51820");
     CHECK(run_replay(WGCONFORM_PCAPS_DIR "/wgref-wireguard-go.pcap", target, *elsewhere, out) == 2);
     CHECK_THAT(out.str(), Catch::Contains("destinations in the capture: 192.0.2.1:51820 192.0.2.2:51820"));
     std::ostringstream out2;
@@ -113,7 +113,7 @@ TEST_CASE("replay: --port picks messages by destination port when addresses diff
     test::TempDir dir;
     REQUIRE(write_capture(dir.file("s.pcap"), session.datagrams).empty());
     std::ostringstream out;
-    const auto live = io::Endpoint::parse("[2001:db8::5]:51820");
+    const auto live = Endpoint::parse("[2001:db8::5]:51820");
     const int status = run_replay(dir.file("s.pcap"), target, *live, out, options);
     INFO(out.str());
     CHECK(status == 0);

@@ -14,7 +14,7 @@ namespace wg::conformance::captures {
 namespace {
 
 using handshake::NoiseState;
-namespace layout = handshake::layout;
+namespace layout = wire;
 
 std::string_view trim(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -22,9 +22,10 @@ std::string_view trim(std::string_view text) {
     return text;
 }
 
-crypto::PublicKey read_key(ByteView message, std::size_t offset) {
+crypto::PublicKey read_key(ByteView message, const wire::Field& field) {
     crypto::PublicKey key;
-    std::copy_n(message.begin() + static_cast<std::ptrdiff_t>(offset), key.size(), key.begin());
+    const ByteView bytes = field.in(message);
+    std::copy(bytes.begin(), bytes.end(), key.begin());
     return key;
 }
 
@@ -44,27 +45,22 @@ bool walk_initiation(ByteView msg, const crypto::PublicKey& responder_static, co
     NoiseState s = NoiseState::initial(responder_static);
     out.initiator_ephemeral = read_key(msg, L::ephemeral);
     // -> e: C := KDF1(C, E_i^pub); H := HASH(H || E_i^pub)
-    s.mix_chain(crypto::view(out.initiator_ephemeral));
-    s.mix_hash(crypto::view(out.initiator_ephemeral));
+    s.mix_ephemeral(out.initiator_ephemeral);
     // es: (C, κ) := KDF2(C, DH(E_i, S_r))
     crypto::SymmetricKey key = s.mix_key(es.view());
     // s: S_i^pub := AEAD-open(κ, 0, msg.static, H)
-    const ByteView encrypted_static = msg.subspan(L::encrypted_static, crypto::kKeySize + crypto::kTagSize);
-    if (!crypto::aead_open(key, 0, encrypted_static, s.hash, out.initiator_static)) return false;
-    s.mix_hash(encrypted_static);
+    if (!s.open_and_hash(key, L::encrypted_static.in(msg), out.initiator_static)) return false;
     // ss: (C, κ) := KDF2(C, DH(S_i, S_r)), from whichever private key we hold
     const auto ss = responder_private ? crypto::dh(*responder_private, out.initiator_static)
                                       : crypto::dh(*initiator_private, responder_static);
     if (!ss) return false;
     key = s.mix_key(ss->view());
     // {t}: timestamp := AEAD-open(κ, 0, msg.timestamp, H)
-    const ByteView encrypted_timestamp = msg.subspan(L::encrypted_timestamp, crypto::Tai64n::kSize + crypto::kTagSize);
     std::array<std::uint8_t, crypto::Tai64n::kSize> timestamp{};
-    if (!crypto::aead_open(key, 0, encrypted_timestamp, s.hash, timestamp)) return false;
-    s.mix_hash(encrypted_timestamp);
+    if (!s.open_and_hash(key, L::encrypted_timestamp.in(msg), timestamp)) return false;
     out.timestamp = crypto::Tai64n::from_bytes(timestamp);
     out.responder_static = responder_static;
-    out.initiator_index = load_le32(msg.data() + L::sender);
+    out.initiator_index = load_le32(L::sender.in(msg).data());
     out.state = s;
     return true;
 }
@@ -77,24 +73,19 @@ std::optional<SessionKeys> walk_response(ByteView msg, const OpenedInitiation& i
     NoiseState s = initiation.state;
     const crypto::PublicKey responder_ephemeral = read_key(msg, L::ephemeral);
     // <- e, ee, se
-    s.mix_chain(crypto::view(responder_ephemeral));
-    s.mix_hash(crypto::view(responder_ephemeral));
+    s.mix_ephemeral(responder_ephemeral);
     s.mix_chain(ee.view());
     s.mix_chain(se.view());
     // psk: (C, τ, κ) := KDF3(C, Q); H := HASH(H || τ)
-    auto [c, tau, key] = crypto::kdf<3>(s.chaining_key.view(), preshared_key.view());
-    s.chaining_key = c;
-    s.mix_hash(tau.view());
+    const crypto::SymmetricKey key = s.mix_preshared_key(preshared_key);
     // {}: AEAD-open(κ, 0, msg.empty, H) proves the keys are the right ones
     std::array<std::uint8_t, 0> nothing{};
-    if (!crypto::aead_open(key, 0, msg.subspan(L::encrypted_nothing, crypto::kTagSize), s.hash, nothing)) {
-        return std::nullopt;
-    }
+    if (!s.open_and_hash(key, L::encrypted_nothing.in(msg), nothing)) return std::nullopt;
     // (T_send_i = T_recv_r, T_recv_i = T_send_r) := KDF2(C, ε)
-    auto [initiator_send, responder_send] = crypto::kdf<2>(s.chaining_key.view(), ByteView{});
+    auto [initiator_send, responder_send] = s.split();
     SessionKeys keys;
     keys.initiator_index = initiation.initiator_index;
-    keys.responder_index = load_le32(msg.data() + L::sender);
+    keys.responder_index = load_le32(L::sender.in(msg).data());
     keys.initiator_to_responder = initiator_send;
     keys.responder_to_initiator = responder_send;
     return keys;
@@ -175,7 +166,7 @@ Result<std::vector<KeyLogEntry>, std::string> read_keylog(const std::string& pat
 }
 
 std::optional<OpenedInitiation> open_initiation(ByteView msg, std::span<const KeyLogEntry> keys) {
-    if (msg.size() != layout::Initiation::size) return std::nullopt;
+    if (msg.size() != layout::Initiation::kSize) return std::nullopt;
     const crypto::PublicKey ephemeral = read_key(msg, layout::Initiation::ephemeral);
     for (std::size_t i = 0; i < keys.size(); ++i) {
         const KeyLogEntry& entry = keys[i];
@@ -200,7 +191,7 @@ std::optional<OpenedInitiation> open_initiation(ByteView msg, std::span<const Ke
 
 std::optional<SessionKeys> open_response(ByteView msg, const OpenedInitiation& initiation,
                                          std::span<const KeyLogEntry> keys) {
-    if (msg.size() != layout::Response::size) return std::nullopt;
+    if (msg.size() != layout::Response::kSize) return std::nullopt;
     const crypto::PublicKey responder_ephemeral = read_key(msg, layout::Response::ephemeral);
     // The initiator's own block, if it opened the initiation, suffices.
     if (initiation.side == Side::initiator && initiation.entry < keys.size()) {
@@ -231,12 +222,12 @@ std::optional<SessionKeys> open_response(ByteView msg, const OpenedInitiation& i
 SessionTable::Learnt SessionTable::learn(ByteView message) {
     Learnt learnt;
     if (keys_.empty()) return learnt;
-    const auto type = handshake::classify(message);
-    if (type == handshake::MessageType::initiation) {
+    const auto type = wire::classify(message);
+    if (type == wire::MessageType::initiation) {
         learnt.initiation = open_initiation(message, keys_);
         if (learnt.initiation) initiations_[learnt.initiation->initiator_index] = *learnt.initiation;
-    } else if (type == handshake::MessageType::response && message.size() == layout::Response::size) {
-        const auto found = initiations_.find(load_le32(message.data() + layout::Response::receiver));
+    } else if (const auto response = wire::ResponseMessage::parse(message)) {
+        const auto found = initiations_.find(response->receiver());
         if (found == initiations_.end()) return learnt;
         learnt.session = open_response(message, found->second, keys_);
         if (learnt.session) {
@@ -252,18 +243,18 @@ SessionTable::Learnt SessionTable::learn(ByteView message) {
 
 SessionTable::OpenedData SessionTable::open_data(ByteView message) const {
     OpenedData result;
-    const auto header = transport::read_data_header(message);
+    const auto header = wire::DataMessage::parse(message);
     if (!header) {
-        result.why_not = std::string(handshake::to_string(header.error()));
+        result.why_not = "not a transport data message (type, reserved bytes or size)";
         return result;
     }
-    const auto key = keys_to_.find(header.value().receiver_index);
+    const auto key = keys_to_.find(header->receiver());
     if (key == keys_to_.end()) {
         result.why_not = "no session keys for this receiver index";
         return result;
     }
-    Bytes plaintext(message.size() - layout::TransportData::min_size);
-    const auto opened = transport::open_data_message(key->second, message, plaintext);
+    Bytes plaintext(header->plaintext_size());
+    const auto opened = transport::open_data_message(key->second, *header, plaintext);
     if (!opened) {
         result.why_not = "does not authenticate with the session's key";
         return result;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "cookie/macs.hpp"
 #include "crypto/key_text.hpp"
 #include "crypto/x25519.hpp"
 #include "loopback_target.hpp"
@@ -39,14 +40,7 @@ private:
 
 inline void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
-inline CaptureEndpoint endpoint(const char* address, std::uint16_t port) {
-    CaptureEndpoint e;
-    const auto parsed = TunnelAddress::parse(address);
-    e.family = parsed->family;
-    e.address = parsed->bytes;
-    e.port = port;
-    return e;
-}
+inline Endpoint endpoint(const char* address, std::uint16_t port) { return Endpoint{*IpAddress::parse(address), port}; }
 
 /// Where the recorded capture says the target was.
 inline constexpr const char* kTargetText = "192.0.2.2:51820";
@@ -64,7 +58,7 @@ inline RecordedSession record_session(LoopbackTarget& target, std::uint8_t ephem
     using namespace std::chrono_literals;
     const SuiteConfig& config = target.suite_config();
     const auto self = handshake::StaticIdentity::from_private_key(config.first_key);
-    const auto peer = handshake::RemotePeer::make(config.target.public_key, config.target.preshared_key);
+    const handshake::RemotePeer peer{config.target.public_key, config.target.preshared_key};
     std::array<std::uint8_t, crypto::kKeySize> random{};
     random.fill(ephemeral_seed);
     handshake::InitiationParameters params;
@@ -89,29 +83,32 @@ inline RecordedSession record_session(LoopbackTarget& target, std::uint8_t ephem
     };
 
     const Port port = target.open_port();
-    std::array<std::uint8_t, handshake::layout::Initiation::size> initiation{};
+    std::array<std::uint8_t, wire::Initiation::kSize> initiation{};
     const auto state = handshake::InitiatorHandshake::create_initiation(self, peer, params, initiation);
+    cookie::add_macs(initiation, cookie::MacKeys::of(peer.public_key).mac1_key, std::nullopt);
     target.send(port, initiation);
     record(initiation, true);
     const auto response = target.receive(port, 1s);
     if (!response) return session;
     record(*response, false);
-    const auto keys = state->consume_response(*response, self, peer);
+    const auto response_view = wire::ResponseMessage::parse(*response);
+    if (!response_view) return session;
+    const auto keys = state->consume_response(*response_view, self, peer);
     if (!keys) return session;
 
     std::uint64_t counter = 0;
     for (std::size_t family = 0; family < 2; ++family) {
         const Bytes echo = make_echo_request(config.first_ips[family], config.target.tunnel_ips[family],
                                              EchoId{7, static_cast<std::uint16_t>(family + 1)}, as_bytes("ping"));
-        const std::size_t padded = transport::padded_length(echo.size(), 1420);
-        Bytes message(transport::message_size(padded));
+        const std::size_t padded = transport::padded_length(echo.size(), wire::kDefaultMtu);
+        Bytes message(wire::TransportData::size_for(padded));
         transport::seal_data_message(keys.value().sending, keys.value().remote_index, counter++, echo, padded, message);
         target.send(port, message);
         record(message, true);
         while (auto answer = target.receive(port, 500ms)) {
             record(*answer, false);
-            if (handshake::classify(*answer) == handshake::MessageType::transport_data &&
-                answer->size() > handshake::layout::TransportData::min_size) {
+            if (wire::classify(*answer) == wire::MessageType::transport_data &&
+                answer->size() > wire::TransportData::kMinSize) {
                 ++session.echo_replies;
             }
         }

@@ -6,13 +6,13 @@
 
 namespace wg::cookie {
 
-bool CookieChecker::mac2_is_valid(ByteView message, ByteView source, Time now) const {
+bool CookieChecker::mac2_is_valid(ByteView message, const Endpoint& from, Time now) const {
     if (!secret_is_fresh(now)) return false;
-    return cookie::mac2_is_valid(message, make_cookie(secret_, source));
+    return cookie::mac2_is_valid(message, make_cookie(secret_, cookie_source(from).view()));
 }
 
-void CookieChecker::create_reply(ByteView message, std::uint32_t sender_index, ByteView source, Time now,
-                                 crypto::Rng& rng, std::span<std::uint8_t, handshake::layout::CookieReply::size> out) {
+void CookieChecker::create_reply(ByteView message, std::uint32_t sender_index, const Endpoint& from, Time now,
+                                 crypto::Rng& rng, std::span<std::uint8_t, wire::CookieReply::kSize> out) {
     // R_m changes every two minutes: a cookie cannot be hoarded for later.
     if (!secret_is_fresh(now)) {
         rng.fill(secret_.span());
@@ -21,16 +21,17 @@ void CookieChecker::create_reply(ByteView message, std::uint32_t sender_index, B
     }
     crypto::XNonce nonce;
     rng.fill(nonce);
-    create_cookie_reply(sender_index, make_cookie(secret_, source), mac1_of(message), nonce, cookie_key_, out);
+    create_cookie_reply(sender_index, make_cookie(secret_, cookie_source(from).view()), mac1_of(message), nonce,
+                        keys_.cookie_key, out);
 }
 
 namespace {
 /// FNV-1a over the address bytes that identify a source (all of IPv4, the
 /// /64 of IPv6). Collisions only merge two sources' buckets: harmless.
-std::uint64_t source_key(ByteView address) {
-    const std::size_t significant = address.size() == 16 ? 8 : address.size();
+std::uint64_t source_key(const IpAddress& address) {
+    const std::size_t significant = address.is_v6() ? 8 : 4;
     std::uint64_t h = 0xcbf29ce484222325ull ^ address.size();
-    for (std::size_t i = 0; i < significant; ++i) h = (h ^ address[i]) * 0x100000001b3ull;
+    for (std::size_t i = 0; i < significant; ++i) h = (h ^ address.bytes[i]) * 0x100000001b3ull;
     return h;
 }
 }  // namespace
@@ -42,9 +43,9 @@ void RateLimiter::forget_idle(Time now) {
     std::erase_if(buckets_, [&](const auto& entry) { return now - entry.second.last >= 1s; });
 }
 
-bool RateLimiter::allow(ByteView source_address, Time now) {
+bool RateLimiter::allow(const IpAddress& source, Time now) {
     forget_idle(now);
-    const std::uint64_t key = source_key(source_address);
+    const std::uint64_t key = source_key(source);
     auto it = buckets_.find(key);
     if (it == buckets_.end()) {
         if (buckets_.size() >= kMaxSources) return false;

@@ -13,6 +13,7 @@
 // "Under load" is an explicit, documented rule here (LoadMeter), because a
 // sans-I/O core has no queue whose depth it could measure, as the Linux
 // kernel (512 of 4,096 queued) and wireguard-go (128 of 1,024) do.
+// The numbers (secret and cookie ages, rates) are in wire/constants.hpp.
 #pragma once
 
 #include <optional>
@@ -27,36 +28,27 @@ namespace wg::cookie {
 
 using namespace std::chrono_literals;
 
-/// §5.4.7: "a random secret value changing every 2 minutes".
-inline constexpr Duration kCookieSecretMaxAge = 120s;
-/// §5.4.7: an initiator uses a received cookie for mac2 for 2 minutes. (The
-/// Linux kernel stops 5 s earlier, allowing for the reply's time in flight.)
-inline constexpr Duration kCookieValidity = 120s;
-
 /// The responder's cookie machinery: checks mac1 and mac2 and writes replies.
 class CookieChecker {
 public:
-    /// `mac1_key` and `cookie_key` are derived from our own public key
-    /// (StaticIdentity::mac1_key and ::cookie_key).
-    CookieChecker(const crypto::Hash& mac1_key, const crypto::SymmetricKey& cookie_key)
-        : mac1_key_(mac1_key), cookie_key_(cookie_key) {}
+    /// `own_keys` are derived from our own public key.
+    explicit CookieChecker(const MacKeys& own_keys) : keys_(own_keys) {}
 
-    bool mac1_is_valid(ByteView message) const { return cookie::mac1_is_valid(message, mac1_key_); }
+    bool mac1_is_valid(ByteView message) const { return cookie::mac1_is_valid(message, keys_.mac1_key); }
 
-    /// mac2 against the cookie the sender at `source` should hold now. A
+    /// mac2 against the cookie the sender at `from` should hold now. A
     /// secret older than two minutes makes every mac2 invalid.
-    bool mac2_is_valid(ByteView message, ByteView source, Time now) const;
+    bool mac2_is_valid(ByteView message, const Endpoint& from, Time now) const;
 
     /// A cookie reply to `message` (an initiation or response whose sender
-    /// index is `sender_index`) from `source`, with a fresh random nonce.
-    void create_reply(ByteView message, std::uint32_t sender_index, ByteView source, Time now, crypto::Rng& rng,
-                      std::span<std::uint8_t, handshake::layout::CookieReply::size> out);
+    /// index is `sender_index`) from `from`, with a fresh random nonce.
+    void create_reply(ByteView message, std::uint32_t sender_index, const Endpoint& from, Time now, crypto::Rng& rng,
+                      std::span<std::uint8_t, wire::CookieReply::kSize> out);
 
 private:
-    bool secret_is_fresh(Time now) const { return has_secret_ && now - secret_birth_ < kCookieSecretMaxAge; }
+    bool secret_is_fresh(Time now) const { return has_secret_ && now - secret_birth_ < wire::kCookieSecretMaxAge; }
 
-    crypto::Hash mac1_key_;
-    crypto::SymmetricKey cookie_key_;
+    MacKeys keys_;
     crypto::Secret<crypto::kKeySize> secret_;
     Time secret_birth_{};
     bool has_secret_ = false;
@@ -69,12 +61,11 @@ public:
         cookie_ = cookie;
         received_ = now;
     }
-    /// The cookie to put in mac2, if one younger than kCookieValidity is held.
+    /// The cookie to put in mac2, if one younger than wire::kCookieValidity is held.
     std::optional<crypto::Mac> for_mac2(Time now) const {
-        if (cookie_ && now - received_ < kCookieValidity) return cookie_;
+        if (cookie_ && now - received_ < wire::kCookieValidity) return cookie_;
         return std::nullopt;
     }
-    void clear() { cookie_.reset(); }
 
 private:
     std::optional<crypto::Mac> cookie_;
@@ -87,18 +78,14 @@ private:
 /// counted by its /64, since one host usually owns a whole /64.
 class RateLimiter {
 public:
-    static constexpr int kPacketsPerSecond = 20;
-    static constexpr int kBurst = 5;
     static constexpr std::size_t kMaxSources = 16384;  ///< bounded memory; beyond it, new sources are refused
 
-    /// True if a handshake from `source_address` (4 or 16 bytes) may be
-    /// processed at `now`; records it.
-    bool allow(ByteView source_address, Time now);
-    std::size_t tracked_sources() const { return buckets_.size(); }
+    /// True if a handshake from `source` may be processed at `now`; records it.
+    bool allow(const IpAddress& source, Time now);
 
 private:
-    static constexpr Duration kPacketCost = std::chrono::duration_cast<Duration>(1s) / kPacketsPerSecond;
-    static constexpr Duration kBucketSize = kPacketCost * kBurst;
+    static constexpr Duration kPacketCost = std::chrono::duration_cast<Duration>(1s) / wire::kHandshakesPerSecond;
+    static constexpr Duration kBucketSize = kPacketCost * wire::kHandshakeBurst;
     struct Bucket {
         Duration tokens;  ///< credit measured in time: one packet costs kPacketCost
         Time last;
@@ -118,14 +105,13 @@ private:
 class LoadMeter {
 public:
     static constexpr Duration kLoadWindow = std::chrono::duration_cast<Duration>(1s) / 8;
-    static constexpr Duration kLoadLinger = 1s;
     static constexpr int kDefaultThreshold = 128;
 
     explicit LoadMeter(int threshold = kDefaultThreshold) : threshold_(threshold) {}
 
     /// Records one handshake message arriving at `now`; true if now under load.
     bool record_handshake(Time now);
-    bool under_load(Time now) const { return loaded_once_ && now - last_loaded_ < kLoadLinger; }
+    bool under_load(Time now) const { return loaded_once_ && now - last_loaded_ < wire::kUnderLoadLinger; }
 
 private:
     int threshold_;

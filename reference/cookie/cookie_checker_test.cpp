@@ -12,8 +12,8 @@ using namespace wg;
 using namespace std::chrono_literals;
 
 namespace {
-const Bytes kSource{192, 0, 2, 1, 0xca, 0x6c};       // 192.0.2.1:51820
-const Bytes kOtherSource{192, 0, 2, 1, 0xca, 0x6d};  // same address, another port
+const Endpoint kSource = *Endpoint::parse("192.0.2.1:51820");
+const Endpoint kOtherSource = *Endpoint::parse("192.0.2.1:51821");  // same address, another port
 }  // namespace
 
 TEST_CASE("A cookie reply's cookie makes mac2 valid, for that source only", "[cookie]") {
@@ -21,24 +21,24 @@ TEST_CASE("A cookie reply's cookie makes mac2 valid, for that source only", "[co
     std::array<std::uint8_t, 32> random{};
     rng.fill(random);
     const auto responder = handshake::StaticIdentity::from_private_key(crypto::make_private_key(random));
-    cookie::CookieChecker checker(responder.mac1_key, responder.cookie_key);
+    const auto keys = cookie::MacKeys::of(responder.public_key);
+    cookie::CookieChecker checker(keys);
 
     Bytes message(148, 0x42);  // stands for an initiation: only its MACs matter here
-    cookie::write_mac1(message, responder.mac1_key);
-    cookie::write_mac2(message, std::nullopt);
+    cookie::add_macs(message, keys.mac1_key, std::nullopt);
     CHECK(checker.mac1_is_valid(message));
     CHECK_FALSE(checker.mac2_is_valid(message, kSource, 0s));  // no cookie, no secret yet
 
     std::array<std::uint8_t, 64> reply{};
     checker.create_reply(message, 77, kSource, 1s, rng, reply);
-    const auto remote = handshake::RemotePeer::make(responder.public_key);
-    auto cookie = cookie::consume_cookie_reply(reply, 77, remote.cookie_key, cookie::mac1_of(message));
+    auto cookie = cookie::consume_cookie_reply(*wire::CookieReplyMessage::parse(reply), 77, keys.cookie_key,
+                                               cookie::mac1_of(message));
     REQUIRE(cookie.ok());
 
-    cookie::write_mac2(message, cookie.value());
+    cookie::add_macs(message, keys.mac1_key, cookie.value());
     CHECK(checker.mac2_is_valid(message, kSource, 2s));
     CHECK_FALSE(checker.mac2_is_valid(message, kOtherSource, 2s));  // a cookie is bound to address and port
-    CHECK_FALSE(checker.mac2_is_valid(message, kSource, 1s + cookie::kCookieSecretMaxAge));  // the secret aged out
+    CHECK_FALSE(checker.mac2_is_valid(message, kSource, 1s + wire::kCookieSecretMaxAge));  // the secret aged out
 }
 
 TEST_CASE("The initiator forgets a cookie after two minutes", "[cookie]") {
@@ -51,10 +51,10 @@ TEST_CASE("The initiator forgets a cookie after two minutes", "[cookie]") {
 
 TEST_CASE("Rate limiter: bursts of 5, then 20 per second, per source; IPv6 by /64", "[cookie]") {
     cookie::RateLimiter limiter;
-    const Bytes a{198, 51, 100, 1}, b{198, 51, 100, 2};
+    const IpAddress a = IpAddress::v4({198, 51, 100, 1}), b = IpAddress::v4({198, 51, 100, 2});
     int allowed = 0;
     for (int i = 0; i < 10; ++i) allowed += limiter.allow(a, 0s);
-    CHECK(allowed == cookie::RateLimiter::kBurst);
+    CHECK(allowed == wire::kHandshakeBurst);
     CHECK(limiter.allow(b, 0s));  // another source has its own bucket
     CHECK_FALSE(limiter.allow(a, 10ms));
     CHECK(limiter.allow(a, 50ms));  // one packet's worth of time (1/20 s) later
@@ -62,8 +62,7 @@ TEST_CASE("Rate limiter: bursts of 5, then 20 per second, per source; IPv6 by /6
     for (int ms = 100; ms < 1100; ms += 10) allowed += limiter.allow(a, std::chrono::milliseconds(ms));
     CHECK(allowed == 20);  // a steady stream gets 20 a second
 
-    Bytes v6a(16, 0x20), v6b(16, 0x20);
-    v6b[15] = 0x99;  // same /64, different host
+    const IpAddress v6a = *IpAddress::parse("2001:db8:1:2::1"), v6b = *IpAddress::parse("2001:db8:1:2::99");  // same /64
     for (int i = 0; i < 5; ++i) REQUIRE(limiter.allow(v6a, 5s));
     CHECK_FALSE(limiter.allow(v6b, 5s));
 }

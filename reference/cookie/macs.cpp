@@ -8,51 +8,60 @@
 namespace wg::cookie {
 
 using crypto::kMacSize;
-using handshake::RejectReason;
-namespace layout = handshake::layout;
 
-crypto::Hash mac1_key(const crypto::PublicKey& receiver_public_key) {
-    return crypto::hash({as_bytes(kLabelMac1), crypto::view(receiver_public_key)});
+MacKeys MacKeys::of(const crypto::PublicKey& public_key) {
+    MacKeys keys;
+    keys.mac1_key = crypto::hash({as_bytes(wire::kLabelMac1), crypto::view(public_key)});
+    keys.cookie_key = crypto::SymmetricKey::from(crypto::hash({as_bytes(wire::kLabelCookie), crypto::view(public_key)}));
+    return keys;
 }
 
-crypto::SymmetricKey cookie_encryption_key(const crypto::PublicKey& public_key) {
-    const crypto::Hash h = crypto::hash({as_bytes(kLabelCookie), crypto::view(public_key)});
-    return crypto::SymmetricKey::from(h);
-}
+namespace {
+/// msg_alpha (before mac1) or msg_beta (before mac2).
+ByteView covered_by(ByteView message, const wire::Field& mac) { return message.first(mac.offset); }
+}  // namespace
 
-// mac1 and mac2 are the last 32 bytes of both handshake messages.
-static std::size_t mac1_offset(ByteView message) { return message.size() - 2 * kMacSize; }
-static std::size_t mac2_offset(ByteView message) { return message.size() - kMacSize; }
-
-void write_mac1(MutableByteView message, const crypto::Hash& key) {
-    const crypto::Mac m = crypto::mac(key, ByteView{message}.first(mac1_offset(message)));
-    std::copy(m.begin(), m.end(), message.begin() + static_cast<std::ptrdiff_t>(mac1_offset(message)));
-}
-
-void write_mac2(MutableByteView message, const std::optional<crypto::Mac>& cookie) {
-    crypto::Mac m{};  // §5.4.4: "if Lm = ε or Lm ≥ 120 seconds, msg.mac2 := 0^16"
-    if (cookie) m = crypto::mac(crypto::view(*cookie), ByteView{message}.first(mac2_offset(message)));
-    std::copy(m.begin(), m.end(), message.begin() + static_cast<std::ptrdiff_t>(mac2_offset(message)));
+crypto::Mac add_macs(MutableByteView message, const crypto::Hash& mac1_key, const std::optional<crypto::Mac>& cookie) {
+    const wire::Field mac1 = wire::mac1_field(message.size()), mac2 = wire::mac2_field(message.size());
+    // msg.mac1 := MAC(HASH(Label-Mac1 || Sm'_pub), msg_alpha)
+    const crypto::Mac m1 = crypto::mac(mac1_key, covered_by(message, mac1));
+    std::copy(m1.begin(), m1.end(), mac1.in(message).begin());
+    // msg.mac2 := MAC(Lm, msg_beta) with a cookie, else 0^16
+    crypto::Mac m2{};
+    if (cookie) m2 = crypto::mac(crypto::view(*cookie), covered_by(message, mac2));
+    std::copy(m2.begin(), m2.end(), mac2.in(message).begin());
+    return m1;
 }
 
 bool mac1_is_valid(ByteView message, const crypto::Hash& key) {
     if (message.size() < 2 * kMacSize) return false;
-    const crypto::Mac expected = crypto::mac(key, message.first(mac1_offset(message)));
-    return crypto::equal_constant_time(expected, message.subspan(mac1_offset(message), kMacSize));
+    const wire::Field mac1 = wire::mac1_field(message.size());
+    return crypto::equal_constant_time(crypto::mac(key, covered_by(message, mac1)), mac1.in(message));
 }
 
 bool mac2_is_valid(ByteView message, const crypto::Mac& cookie) {
     if (message.size() < 2 * kMacSize) return false;
-    const crypto::Mac expected = crypto::mac(crypto::view(cookie), message.first(mac2_offset(message)));
-    return crypto::equal_constant_time(expected, message.subspan(mac2_offset(message), kMacSize));
+    const wire::Field mac2 = wire::mac2_field(message.size());
+    return crypto::equal_constant_time(crypto::mac(crypto::view(cookie), covered_by(message, mac2)), mac2.in(message));
 }
 
 crypto::Mac mac1_of(ByteView message) {
     crypto::Mac m{};
     if (message.size() >= 2 * kMacSize) {
-        std::copy_n(message.begin() + static_cast<std::ptrdiff_t>(mac1_offset(message)), kMacSize, m.begin());
+        const ByteView field = wire::mac1_field(message.size()).in(message);
+        std::copy(field.begin(), field.end(), m.begin());
     }
     return m;
+}
+
+CookieSource cookie_source(const Endpoint& from) {
+    CookieSource source;
+    const ByteView address = from.address.view();
+    std::copy(address.begin(), address.end(), source.bytes.begin());
+    source.bytes[address.size()] = static_cast<std::uint8_t>(from.port >> 8);
+    source.bytes[address.size() + 1] = static_cast<std::uint8_t>(from.port);
+    source.size = address.size() + 2;
+    return source;
 }
 
 crypto::Mac make_cookie(const crypto::Secret<crypto::kKeySize>& secret, ByteView source) {
@@ -61,27 +70,24 @@ crypto::Mac make_cookie(const crypto::Secret<crypto::kKeySize>& secret, ByteView
 
 void create_cookie_reply(std::uint32_t receiver_index, const crypto::Mac& cookie,
                          const crypto::Mac& answered_mac1, const crypto::XNonce& nonce,
-                         const crypto::SymmetricKey& key,
-                         std::span<std::uint8_t, layout::CookieReply::size> out) {
-    handshake::write_type(out.data(), handshake::MessageType::cookie_reply);
-    store_le32(out.data() + layout::CookieReply::receiver, receiver_index);
-    std::copy(nonce.begin(), nonce.end(), out.data() + layout::CookieReply::nonce);
+                         const crypto::SymmetricKey& key, std::span<std::uint8_t, wire::CookieReply::kSize> out) {
+    using L = wire::CookieReply;
+    wire::write_type(out, L::kType);
+    store_le32(L::receiver.in(out).data(), receiver_index);
+    std::copy(nonce.begin(), nonce.end(), L::nonce.in(out).begin());
     // msg.cookie := XAEAD(HASH(Label-Cookie || Sm_pub), msg.nonce, τ, M)
-    crypto::xaead_seal(key, nonce, crypto::view(cookie), crypto::view(answered_mac1),
-                       MutableByteView{out}.subspan(layout::CookieReply::encrypted_cookie));
+    crypto::xaead_seal(key, nonce, crypto::view(cookie), crypto::view(answered_mac1), L::encrypted_cookie.in(out));
 }
 
-Result<crypto::Mac, RejectReason> consume_cookie_reply(ByteView reply, std::uint32_t sent_index,
-                                                       const crypto::SymmetricKey& key, const crypto::Mac& sent_mac1) {
-    if (auto reason = handshake::check_header(reply, handshake::MessageType::cookie_reply)) return *reason;
+Result<crypto::Mac, DropReason> consume_cookie_reply(const wire::CookieReplyMessage& reply, std::uint32_t sent_index,
+                                                     const crypto::SymmetricKey& key, const crypto::Mac& sent_mac1) {
     // §5.4.7: the initiator accepts a cookie reply only for a message it sent.
-    if (cookie_reply_receiver(reply) != sent_index) return RejectReason::unknown_receiver;
+    if (reply.receiver() != sent_index) return DropReason::unknown_index;
     crypto::XNonce nonce;
-    std::copy_n(reply.begin() + layout::CookieReply::nonce, nonce.size(), nonce.begin());
+    std::copy(reply.nonce().begin(), reply.nonce().end(), nonce.begin());
     crypto::Mac cookie;
-    if (!crypto::xaead_open(key, nonce, reply.subspan(layout::CookieReply::encrypted_cookie),
-                            crypto::view(sent_mac1), cookie)) {
-        return RejectReason::decrypt_failed;
+    if (!crypto::xaead_open(key, nonce, reply.encrypted_cookie(), crypto::view(sent_mac1), cookie)) {
+        return DropReason::decrypt_failed;
     }
     return cookie;
 }

@@ -16,7 +16,7 @@
 
 namespace wg::crypto {
 
-inline constexpr std::size_t kXNonceSize = 24;
+inline constexpr std::size_t kXNonceSize = wire::kCookieNonceSize;
 using XNonce = std::array<std::uint8_t, kXNonceSize>;
 
 /// AEAD(key, counter, plaintext, ad) into `out`, which holds plaintext.size()

@@ -11,12 +11,13 @@
 #include <span>
 
 #include "common/bytes.hpp"
+#include "wire/constants.hpp"
 
 namespace wg::crypto {
 
-inline constexpr std::size_t kKeySize = 32;    ///< X25519 keys, symmetric keys, hashes (§5.4)
-inline constexpr std::size_t kMacSize = 16;    ///< MAC(): keyed BLAKE2s truncated to 16 bytes
-inline constexpr std::size_t kTagSize = 16;    ///< Poly1305 authentication tag
+using wire::kKeySize;  ///< X25519 keys, symmetric keys, hashes (§5.4)
+using wire::kMacSize;  ///< MAC(): keyed BLAKE2s with a 16-byte output
+using wire::kTagSize;  ///< Poly1305 authentication tag
 
 /// Overwrites memory in a way the compiler may not optimise away.
 void wipe(void* data, std::size_t size);

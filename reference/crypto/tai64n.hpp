@@ -15,13 +15,14 @@
 #include <cstdint>
 
 #include "common/bytes.hpp"
+#include "wire/constants.hpp"
 
 namespace wg::crypto {
 
 class Tai64n {
 public:
-    static constexpr std::size_t kSize = 12;
-    static constexpr std::uint64_t kEpochOffset = std::uint64_t{1} << 62;  // TAI64 label of 1970
+    static constexpr std::size_t kSize = wire::kTimestampSize;
+    static constexpr std::uint64_t kEpochOffset = wire::kTai64Base;  // TAI64 label of 1970
 
     Tai64n() { bytes_.fill(0); }
     static Tai64n from_unix(std::uint64_t seconds, std::uint32_t nanoseconds);

@@ -13,7 +13,7 @@ SimulatedNetwork::Host& SimulatedNetwork::add_host(const std::string& name, std:
     rng_.fill(random);
     host->private_key = crypto::make_private_key(random);
     host->device = std::make_unique<Device>(host->private_key, rng_, options);
-    host->endpoint = Endpoint::ipv4({192, 0, 2, n}, 51820);
+    host->endpoint = Endpoint{IpAddress::v4({192, 0, 2, n}), 51820};
     host->own_addresses.push_back({203, 0, 113, n});
     Host& ref = *host;
     hosts_[name] = std::move(host);
@@ -27,12 +27,12 @@ void SimulatedNetwork::connect(const std::string& a, const std::string& b, const
     Host& hb = host(b);
     PeerConfig b_as_seen_by_a;
     b_as_seen_by_a.public_key = hb.device->public_key();
-    for (const auto& p : allowed_for_b) b_as_seen_by_a.allowed_ips.push_back(*routing::IpPrefix::parse(p));
+    for (const auto& p : allowed_for_b) b_as_seen_by_a.allowed_ips.push_back(*IpPrefix::parse(p));
     if (a_knows_b_endpoint) b_as_seen_by_a.endpoint = hb.endpoint;
     ha.device->set_peer(b_as_seen_by_a);
     PeerConfig a_as_seen_by_b;
     a_as_seen_by_b.public_key = ha.device->public_key();
-    for (const auto& p : allowed_for_a) a_as_seen_by_b.allowed_ips.push_back(*routing::IpPrefix::parse(p));
+    for (const auto& p : allowed_for_a) a_as_seen_by_b.allowed_ips.push_back(*IpPrefix::parse(p));
     if (b_knows_a_endpoint) a_as_seen_by_b.endpoint = ha.endpoint;
     hb.device->set_peer(a_as_seen_by_b);
 }
@@ -142,12 +142,12 @@ crypto::PrivateKey draw_key(SeededRng& rng) {
 DevicePair::DevicePair(std::uint64_t seed) : rng(seed), a(draw_key(rng), rng), b(draw_key(rng), rng) {
     PeerConfig to_b;
     to_b.public_key = b.public_key();
-    to_b.allowed_ips.push_back(*routing::IpPrefix::parse("203.0.113.2/32"));
+    to_b.allowed_ips.push_back(*IpPrefix::parse("203.0.113.2/32"));
     to_b.endpoint = b_endpoint;
     a.set_peer(to_b);
     PeerConfig to_a;
     to_a.public_key = a.public_key();
-    to_a.allowed_ips.push_back(*routing::IpPrefix::parse("203.0.113.1/32"));
+    to_a.allowed_ips.push_back(*IpPrefix::parse("203.0.113.1/32"));
     b.set_peer(to_a);
 }
 

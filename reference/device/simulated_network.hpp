@@ -107,8 +107,8 @@ struct DevicePair {
     explicit DevicePair(std::uint64_t seed);
     SeededRng rng;
     Device a, b;
-    Endpoint a_endpoint = Endpoint::ipv4({192, 0, 2, 1}, 51820);
-    Endpoint b_endpoint = Endpoint::ipv4({192, 0, 2, 2}, 51820);
+    Endpoint a_endpoint = Endpoint{IpAddress::v4({192, 0, 2, 1}), 51820};
+    Endpoint b_endpoint = Endpoint{IpAddress::v4({192, 0, 2, 2}), 51820};
 };
 
 }  // namespace wg::device

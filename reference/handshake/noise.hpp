@@ -13,23 +13,23 @@
 // Sans-I/O: ephemeral keys, indices and timestamps are parameters; the
 // caller draws them from an Rng and a Clock. Peers are found through a
 // PeerDirectory, so this file knows nothing about how peers are stored.
+// The messages it writes end in mac1 and mac2 left at zero: those belong to
+// the DoS defence (cookie/macs.hpp), which the sender applies last, and a
+// received message reaches this file only after its mac1 was checked.
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <span>
 #include <string_view>
 
+#include "common/drop_reason.hpp"
 #include "common/result.hpp"
 #include "crypto/secret.hpp"
 #include "crypto/tai64n.hpp"
-#include "handshake/messages.hpp"
+#include "wire/messages.hpp"
 
 namespace wg::handshake {
-
-/// §5.4: the protocol's name and WireGuard's identifier, hashed into the
-/// first chaining key and hash, so a different protocol cannot agree on keys.
-inline constexpr std::string_view kConstruction = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s";
-inline constexpr std::string_view kIdentifier = "WireGuard v1 zx2c4 Jason@zx2c4.com";
 
 using crypto::Hash;
 using crypto::Mac;
@@ -38,12 +38,10 @@ using crypto::PublicKey;
 using crypto::SymmetricKey;
 using crypto::Tai64n;
 
-/// Our long-term key pair, with what every handshake derives from it.
+/// Our long-term key pair.
 struct StaticIdentity {
     PrivateKey private_key;
     PublicKey public_key;
-    Hash mac1_key;              ///< HASH(Label-Mac1 || our public key): checks mac1 sent to us
-    SymmetricKey cookie_key;    ///< HASH(Label-Cookie || our public key): seals our cookie replies
 
     static StaticIdentity from_private_key(const PrivateKey& private_key);
 };
@@ -52,10 +50,6 @@ struct StaticIdentity {
 struct RemotePeer {
     PublicKey public_key;
     SymmetricKey preshared_key;  ///< Q; all zeros when no PSK is configured (§5.2)
-    Hash mac1_key;               ///< for mac1 on messages we send to it
-    SymmetricKey cookie_key;     ///< decrypts cookie replies it sends us
-
-    static RemotePeer make(const PublicKey& public_key, const SymmetricKey& preshared_key = {});
 };
 
 /// The result of a handshake: one key pair for transport data (§5.4.5).
@@ -67,7 +61,9 @@ struct TransportKeys {
     bool we_initiated = false;       ///< §5.4.6: the responder waits for key confirmation
 };
 
-/// The Noise symmetric state: chaining key C and hash H.
+/// The Noise symmetric state: chaining key C and hash H, and the operations
+/// of the Noise specification (§5.2, "SymmetricState") that the handshake is
+/// built from, each named after what it does to C and H.
 struct NoiseState {
     crypto::ChainingKey chaining_key;
     Hash hash{};
@@ -80,6 +76,17 @@ struct NoiseState {
     void mix_chain(ByteView input);
     /// (C, κ) := KDF2(C, input); returns κ
     SymmetricKey mix_key(ByteView input);
+    /// The `e` token: C := KDF1(C, E^pub); H := HASH(H || E^pub)
+    void mix_ephemeral(const PublicKey& ephemeral_public);
+    /// The `psk` token: (C, τ, κ) := KDF3(C, Q); H := HASH(H || τ); returns κ
+    SymmetricKey mix_preshared_key(const SymmetricKey& preshared_key);
+    /// A sealed field: msg.field := AEAD(κ, 0, plaintext, H); H := HASH(H || msg.field)
+    void seal_and_hash(const SymmetricKey& key, ByteView plaintext, MutableByteView field);
+    /// Its mirror: plaintext := AEAD-open(κ, 0, msg.field, H); H := HASH(H || msg.field).
+    /// False (H unchanged) when the tag does not verify.
+    [[nodiscard]] bool open_and_hash(const SymmetricKey& key, ByteView field, MutableByteView plaintext);
+    /// §5.4.5: (T_initiator→responder, T_responder→initiator) := KDF2(C, ε)
+    std::pair<SymmetricKey, SymmetricKey> split() const;
 };
 
 // ---- Initiator ------------------------------------------------------------
@@ -89,33 +96,29 @@ struct InitiationParameters {
     PrivateKey ephemeral_private;
     Tai64n timestamp;
     std::uint32_t sender_index = 0;
-    std::optional<Mac> cookie;  ///< a cookie younger than 120 s gives mac2 (§5.4.7)
 };
 
 /// The initiator between its first message and the response.
 class InitiatorHandshake {
 public:
-    /// §5.4.2: writes the first message into `out`. Fails (nullopt) only if
-    /// the peer's static key is a low-order point.
+    /// §5.4.2: writes the first message, mac1 and mac2 still zero, into
+    /// `out`. Fails (nullopt) only if the peer's static key is a low-order point.
     static std::optional<InitiatorHandshake> create_initiation(
         const StaticIdentity& self, const RemotePeer& peer, const InitiationParameters& params,
-        std::span<std::uint8_t, layout::Initiation::size> out);
+        std::span<std::uint8_t, wire::Initiation::kSize> out);
 
-    /// §5.4.3, §5.4.5: checks and consumes the response; on success the
-    /// transport keys. mac2 is not checked here: the initiator never asks
-    /// for cookies (only a responder under load does, §5.4.7).
-    Result<TransportKeys, RejectReason> consume_response(ByteView response, const StaticIdentity& self,
-                                                         const RemotePeer& peer) const;
+    /// §5.4.3, §5.4.5: consumes the response to this initiation; on success
+    /// the transport keys. Its mac1 was checked by the caller; mac2 is never
+    /// checked by an initiator (only a responder under load asks for cookies, §5.4.7).
+    Result<TransportKeys, DropReason> consume_response(const wire::ResponseMessage& response,
+                                                       const StaticIdentity& self, const RemotePeer& peer) const;
 
     std::uint32_t sender_index() const { return sender_index_; }
-    /// The mac1 we sent: a cookie reply must be encrypted against it.
-    const Mac& sent_mac1() const { return sent_mac1_; }
 
 private:
     NoiseState state_;
     PrivateKey ephemeral_private_;
     std::uint32_t sender_index_ = 0;
-    Mac sent_mac1_{};
 };
 
 // ---- Responder ------------------------------------------------------------
@@ -144,21 +147,21 @@ struct ConsumedInitiation {
     std::uint32_t initiator_index = 0;
 };
 
-/// §5.4.2 from the responder's side: size, type, reserved bytes and mac1
-/// first, then the Noise work, then the peer and its timestamp.
-Result<ConsumedInitiation, RejectReason> consume_initiation(ByteView initiation, const StaticIdentity& self,
-                                                            const PeerDirectory& peers);
+/// §5.4.2 from the responder's side, for an initiation whose mac1 the
+/// caller checked: the Noise work, then the peer and its timestamp.
+Result<ConsumedInitiation, DropReason> consume_initiation(const wire::InitiationMessage& initiation,
+                                                          const StaticIdentity& self, const PeerDirectory& peers);
 
 /// What the responder draws fresh for each response.
 struct ResponseParameters {
     PrivateKey ephemeral_private;
     std::uint32_t sender_index = 0;
-    std::optional<Mac> cookie;
 };
 
-/// §5.4.3, §5.4.5: writes the second message into `out` and returns the
-/// responder's transport keys (nullopt if a DH result is all zeros).
+/// §5.4.3, §5.4.5: writes the second message, mac1 and mac2 still zero, into
+/// `out` and returns the responder's transport keys (nullopt if a DH result
+/// is all zeros).
 std::optional<TransportKeys> create_response(const ConsumedInitiation& initiation, const ResponseParameters& params,
-                                             std::span<std::uint8_t, layout::Response::size> out);
+                                             std::span<std::uint8_t, wire::Response::kSize> out);
 
 }  // namespace wg::handshake

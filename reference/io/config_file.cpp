@@ -98,12 +98,12 @@ Result<DeviceChange, ChangeError> parse_config(std::string_view text) {
                     const std::string_view item = trim(value.substr(from, comma - from));
                     from = comma + 1;
                     if (item.empty()) continue;
-                    auto prefix = routing::IpPrefix::parse(item);
+                    auto prefix = IpPrefix::parse(item);
                     if (!prefix) return error("AllowedIPs: '" + std::string(item) + "' is not an address or prefix");
                     peer.allowed_ips.push_back(*prefix);
                 }
             } else if (is("Endpoint")) {
-                peer.endpoint = parse_endpoint(value);
+                peer.endpoint = Endpoint::parse(value);
                 if (!peer.endpoint) return error("Endpoint: expected IP:PORT or [IPv6]:PORT (host names are not resolved)");
             } else if (is("PersistentKeepalive")) {
                 std::uint16_t seconds = 0;

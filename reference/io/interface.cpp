@@ -23,6 +23,7 @@
 #include <cstring>
 
 #include "crypto/key_text.hpp"
+#include "io/socket_address.hpp"
 
 namespace wg::io {
 namespace {
@@ -36,34 +37,6 @@ Time monotonic_now() {
     timespec ts{};
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
-}
-
-/// An Endpoint from a socket address (IPv4-mapped IPv6 becomes IPv4).
-device::Endpoint endpoint_of(const sockaddr_in6& a) {
-    device::Endpoint e;
-    e.port = ntohs(a.sin6_port);
-    if (IN6_IS_ADDR_V4MAPPED(&a.sin6_addr)) {
-        std::memcpy(e.address.data(), a.sin6_addr.s6_addr + 12, 4);
-    } else {
-        e.is_ipv6 = true;
-        std::memcpy(e.address.data(), a.sin6_addr.s6_addr, 16);
-    }
-    return e;
-}
-
-/// The socket address for an Endpoint, always IPv6 (v4 as mapped) for our dual-stack socket.
-sockaddr_in6 sockaddr_of(const device::Endpoint& e) {
-    sockaddr_in6 a{};
-    a.sin6_family = AF_INET6;
-    a.sin6_port = htons(e.port);
-    if (e.is_ipv6) {
-        std::memcpy(a.sin6_addr.s6_addr, e.address.data(), 16);
-    } else {
-        a.sin6_addr.s6_addr[10] = 0xff;
-        a.sin6_addr.s6_addr[11] = 0xff;
-        std::memcpy(a.sin6_addr.s6_addr + 12, e.address.data(), 4);
-    }
-    return a;
 }
 
 bool watch(int epoll, int fd) {
@@ -261,7 +234,7 @@ void Interface::flush(device::Outbox& out) {
         const std::size_t count = std::min(kBatch, datagrams.size() - start);
         for (std::size_t i = 0; i < count; ++i) {
             auto& d = datagrams[start + i];
-            destinations[i] = sockaddr_of(d.to);
+            destinations[i] = dual_stack_address(d.to);
             vectors[i] = {d.bytes.data(), d.bytes.size()};
             messages[i] = {};
             messages[i].msg_hdr.msg_iov = &vectors[i];

@@ -20,7 +20,7 @@ namespace wg::io {
 
 struct InterfaceOptions {
     std::string name;               ///< e.g. "wg0"; unique on the machine (the UAPI socket is global)
-    std::size_t mtu = 1420;         ///< §5.4.6 padding is capped at this, too
+    std::size_t mtu = wire::kDefaultMtu;  ///< §5.4.6 padding is capped at this, too
     std::string uapi_directory = "/var/run/wireguard";
     /// One line per protocol event (the `--trace` option); empty for none.
     std::function<void(const device::Event&, const device::Device&)> on_event;

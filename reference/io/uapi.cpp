@@ -1,8 +1,6 @@
 // The UAPI text protocol (see uapi.hpp).
 #include "io/uapi.hpp"
 
-#include <arpa/inet.h>
-
 #include <cerrno>
 #include <charconv>
 #include <sstream>
@@ -30,33 +28,6 @@ bool parse_number(std::string_view text, Number& out) {
 bool parse_bool_true(std::string_view value) { return value == "true"; }
 
 }  // namespace
-
-std::optional<device::Endpoint> parse_endpoint(std::string_view text) {
-    if (text.find('\0') != std::string_view::npos) return std::nullopt;  // inet_pton stops at a NUL
-    std::string host;
-    std::string_view port;
-    if (!text.empty() && text.front() == '[') {
-        const auto close = text.find("]:");
-        if (close == std::string_view::npos) return std::nullopt;
-        host = std::string(text.substr(1, close - 1));
-        port = text.substr(close + 2);
-    } else {
-        const auto colon = text.rfind(':');
-        if (colon == std::string_view::npos) return std::nullopt;
-        host = std::string(text.substr(0, colon));
-        port = text.substr(colon + 1);
-    }
-    std::uint16_t port_number = 0;
-    if (!parse_number(port, port_number) || port_number == 0) return std::nullopt;
-    device::Endpoint e;
-    e.port = port_number;
-    if (inet_pton(AF_INET, host.c_str(), e.address.data()) == 1) return e;
-    if (inet_pton(AF_INET6, host.c_str(), e.address.data()) == 1) {
-        e.is_ipv6 = true;
-        return e;
-    }
-    return std::nullopt;
-}
 
 Result<DeviceChange, ChangeError> parse_set(std::string_view body) {
     DeviceChange change;
@@ -114,7 +85,7 @@ Result<DeviceChange, ChangeError> parse_set(std::string_view body) {
             peer->preshared_key = crypto::SymmetricKey::from(raw);
             crypto::wipe(raw.data(), raw.size());
         } else if (key == "endpoint") {
-            peer->endpoint = parse_endpoint(value);
+            peer->endpoint = Endpoint::parse(value);
             if (!peer->endpoint) return bad("expected IP:PORT or [IPv6]:PORT");
         } else if (key == "persistent_keepalive_interval") {
             std::uint16_t seconds = 0;
@@ -124,7 +95,7 @@ Result<DeviceChange, ChangeError> parse_set(std::string_view body) {
             if (!parse_bool_true(value)) return bad("only 'true' is allowed");
             peer->replace_allowed_ips = true;
         } else if (key == "allowed_ip") {
-            auto prefix = routing::IpPrefix::parse(value);
+            auto prefix = IpPrefix::parse(value);
             if (!prefix || value.find('/') == std::string_view::npos) return bad("expected ADDRESS/LENGTH");
             peer->allowed_ips.push_back(*prefix);
         } else if (key == "protocol_version") {
@@ -188,9 +159,9 @@ std::string format_get(const device::Device& device, const InterfaceSettings& se
     }
     // Read-only counters the other implementations lack. `wg` skips keys it
     // does not know, so these cost it nothing; wgconform and labs read them.
-    for (std::size_t r = 0; r < device::kDropReasonCount; ++r) {
-        const auto reason = static_cast<device::DropReason>(r);
-        out << "wgref_drops_" << device::to_string(reason) << "=" << device.drops(reason) << "\n";
+    for (std::size_t r = 0; r < kDropReasonCount; ++r) {
+        const auto reason = static_cast<DropReason>(r);
+        out << "wgref_drops_" << to_string(reason) << "=" << device.drops(reason) << "\n";
     }
     out << "wgref_cookies_sent=" << device.cookies_sent() << "\n";
     out << "errno=0\n\n";

@@ -35,10 +35,10 @@ struct DeviceChange {
         bool remove = false;
         bool update_only = false;
         std::optional<crypto::SymmetricKey> preshared_key;
-        std::optional<device::Endpoint> endpoint;
+        std::optional<Endpoint> endpoint;
         std::optional<Duration> persistent_keepalive;
         bool replace_allowed_ips = false;
-        std::vector<routing::IpPrefix> allowed_ips;
+        std::vector<IpPrefix> allowed_ips;
     };
     std::optional<crypto::PrivateKey> private_key;
     std::optional<std::uint16_t> listen_port;
@@ -66,8 +66,5 @@ std::string format_get(const device::Device& device, const InterfaceSettings& se
 /// tells the caller whether settings such as the port may need action.
 std::string handle_request(std::string_view request, device::Device& device, InterfaceSettings& settings,
                            bool& changed);
-
-/// "192.0.2.1:51820" or "[2001:db8::1]:51820" as an Endpoint.
-std::optional<device::Endpoint> parse_endpoint(std::string_view text);
 
 }  // namespace wg::io

@@ -26,7 +26,7 @@ TEST_CASE("A set request is parsed whole before anything changes", "[uapi]") {
     CHECK(c.listen_port == 51820);
     CHECK(c.replace_peers);
     REQUIRE(c.peers.size() == 2);
-    CHECK(c.peers[0].endpoint->is_ipv6);
+    CHECK(c.peers[0].endpoint->address.is_v6());
     CHECK(c.peers[0].endpoint->port == 51820);
     CHECK(c.peers[0].persistent_keepalive == std::chrono::seconds(25));
     CHECK(c.peers[0].allowed_ips.size() == 2);

@@ -1,12 +1,10 @@
 // The allowed-IPs radix trie (see allowed_ips.hpp).
 #include "routing/allowed_ips.hpp"
 
-#include <arpa/inet.h>
-#include <sys/socket.h>
+#include "common/ip_header.hpp"
 
 #include <algorithm>
 #include <bit>
-#include <charconv>
 #include <functional>
 
 namespace wg::routing {
@@ -26,20 +24,10 @@ unsigned common_bits(const std::array<std::uint8_t, 16>& a, const std::array<std
     return limit;
 }
 
-/// Clears every bit from `length` on.
-std::array<std::uint8_t, 16> masked(std::array<std::uint8_t, 16> key, unsigned length) {
-    for (unsigned i = 0; i < 16; ++i) {
-        if (length >= 8 * (i + 1)) continue;
-        const unsigned keep = length > 8 * i ? length - 8 * i : 0;
-        key[i] &= static_cast<std::uint8_t>(0xff00 >> keep);
-    }
-    return key;
-}
-
-std::array<std::uint8_t, 16> key_of(ByteView address) {
-    std::array<std::uint8_t, 16> key{};
-    std::copy_n(address.begin(), std::min<std::size_t>(address.size(), 16), key.begin());
-    return key;
+/// Clears every bit from `length` on (as IpPrefix::make does; the trie's
+/// keys are 16 bytes whatever the family).
+std::array<std::uint8_t, 16> masked(const std::array<std::uint8_t, 16>& key, unsigned length) {
+    return IpPrefix::make(IpAddress::v6(key), static_cast<std::uint8_t>(length)).address.bytes;
 }
 
 }  // namespace
@@ -61,54 +49,12 @@ AllowedIps::~AllowedIps() = default;
 AllowedIps::AllowedIps(AllowedIps&&) noexcept = default;
 AllowedIps& AllowedIps::operator=(AllowedIps&&) noexcept = default;
 
-// ---- IpPrefix ----------------------------------------------------------------
-
-IpPrefix IpPrefix::make(ByteView address, std::uint8_t length) {
-    IpPrefix p;
-    p.family = address.size() == 4 ? AF_INET : AF_INET6;
-    p.length = std::min<std::uint8_t>(length, static_cast<std::uint8_t>(address.size() * 8));
-    p.bytes = masked(key_of(address), p.length);
-    return p;
-}
-
-std::optional<IpPrefix> IpPrefix::parse(std::string_view text) {
-    // inet_pton reads a C string: a NUL inside would end it early and let
-    // "10.0.0.1\0junk" pass as 10.0.0.1 (found by fuzz/ip_prefix).
-    if (text.find('\0') != std::string_view::npos) return std::nullopt;
-    const auto slash = text.find('/');
-    const std::string address(text.substr(0, slash));
-    std::array<std::uint8_t, 16> bytes{};
-    std::size_t size = 0;
-    if (inet_pton(AF_INET, address.c_str(), bytes.data()) == 1) {
-        size = 4;
-    } else if (inet_pton(AF_INET6, address.c_str(), bytes.data()) == 1) {
-        size = 16;
-    } else {
-        return std::nullopt;
-    }
-    unsigned length = static_cast<unsigned>(size * 8);
-    if (slash != std::string_view::npos) {
-        const std::string_view digits = text.substr(slash + 1);
-        const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), length);
-        if (digits.empty() || error != std::errc{} || end != digits.data() + digits.size() || length > size * 8) {
-            return std::nullopt;
-        }
-    }
-    return make({bytes.data(), size}, static_cast<std::uint8_t>(length));
-}
-
-std::string IpPrefix::to_string() const {
-    char text[INET6_ADDRSTRLEN] = "?";
-    inet_ntop(family, bytes.data(), text, sizeof text);
-    return std::string(text) + "/" + std::to_string(length);
-}
-
 // ---- changing the table -------------------------------------------------------
 
 void AllowedIps::insert(const IpPrefix& prefix, PeerId peer) {
-    const std::array<std::uint8_t, 16> key = masked(prefix.bytes, prefix.length);
+    const std::array<std::uint8_t, 16> key = masked(prefix.address.bytes, prefix.length);
     const unsigned bits = prefix.length;
-    std::unique_ptr<Node>* slot = &root_for(prefix.family == AF_INET ? 4 : 16);
+    std::unique_ptr<Node>* slot = &root_for(prefix.address.family);
     while (*slot) {
         Node& node = **slot;
         const unsigned common = common_bits(node.key, key, std::min<unsigned>(node.bits, bits));
@@ -165,9 +111,9 @@ void compact(NodePtr& slot) {
 }  // namespace
 
 bool AllowedIps::remove(const IpPrefix& prefix, PeerId peer) {
-    const std::array<std::uint8_t, 16> key = masked(prefix.bytes, prefix.length);
+    const std::array<std::uint8_t, 16> key = masked(prefix.address.bytes, prefix.length);
     // Walk down, remembering the path so that emptied nodes can be compacted.
-    std::vector<std::unique_ptr<Node>*> path{&root_for(prefix.family == AF_INET ? 4 : 16)};
+    std::vector<std::unique_ptr<Node>*> path{&root_for(prefix.address.family)};
     while (*path.back()) {
         Node& node = **path.back();
         if (node.bits > prefix.length || !node.contains(key)) return false;
@@ -208,12 +154,11 @@ void AllowedIps::clear() {
 
 // ---- asking the table ---------------------------------------------------------
 
-std::optional<PeerId> AllowedIps::lookup(ByteView address) const {
-    if (address.size() != 4 && address.size() != 16) return std::nullopt;
-    const std::array<std::uint8_t, 16> key = key_of(address);
+std::optional<PeerId> AllowedIps::lookup(const IpAddress& address) const {
+    const std::array<std::uint8_t, 16>& key = address.bytes;
     const unsigned max_bits = static_cast<unsigned>(address.size() * 8);
     std::optional<PeerId> best;
-    const Node* node = (address.size() == 4 ? ipv4_ : ipv6_).get();
+    const Node* node = (address.is_v6() ? ipv6_ : ipv4_).get();
     // [lookup]
     // Down the trie while the address stays inside each node's prefix; the
     // deepest node owned by a peer is the longest match.
@@ -226,39 +171,32 @@ std::optional<PeerId> AllowedIps::lookup(ByteView address) const {
     // [lookup]
 }
 
-namespace {
-/// The source or destination address of an IPv4 or IPv6 packet, if whole.
-ByteView packet_address(ByteView packet, bool source) {
-    if (packet.size() >= 20 && (packet[0] >> 4) == 4) return packet.subspan(source ? 12 : 16, 4);
-    if (packet.size() >= 40 && (packet[0] >> 4) == 6) return packet.subspan(source ? 8 : 24, 16);
-    return {};
-}
-}  // namespace
-
 std::optional<PeerId> AllowedIps::lookup_packet_destination(ByteView ip_packet) const {
-    return lookup(packet_address(ip_packet, false));
+    const auto header = read_ip_header(ip_packet);
+    return header ? lookup(header->destination) : std::nullopt;
 }
 
 std::optional<PeerId> AllowedIps::lookup_packet_source(ByteView ip_packet) const {
-    return lookup(packet_address(ip_packet, true));
+    const auto header = read_ip_header(ip_packet);
+    return header ? lookup(header->source) : std::nullopt;
 }
 
 std::vector<IpPrefix> AllowedIps::prefixes_of(PeerId peer) const {
     std::vector<IpPrefix> out;
-    std::function<void(const Node*, int)> walk = [&](const Node* node, int family) {
+    std::function<void(const Node*, IpFamily)> walk = [&](const Node* node, IpFamily family) {
         if (!node) return;
         if (node->peer == peer) {
             IpPrefix p;
-            p.family = family;
-            p.bytes = node->key;
+            p.address.family = family;
+            p.address.bytes = node->key;
             p.length = node->bits;
             out.push_back(p);
         }
         walk(node->child[0].get(), family);
         walk(node->child[1].get(), family);
     };
-    walk(ipv4_.get(), AF_INET);
-    walk(ipv6_.get(), AF_INET6);
+    walk(ipv4_.get(), IpFamily::v4);
+    walk(ipv6_.get(), IpFamily::v6);
     return out;
 }
 

@@ -19,29 +19,13 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <string>
-#include <string_view>
 #include <vector>
 
-#include "common/bytes.hpp"
+#include "common/address.hpp"
 
 namespace wg::routing {
 
 using PeerId = std::uint32_t;
-
-/// An IPv4 or IPv6 prefix with its host bits cleared.
-struct IpPrefix {
-    int family = 0;                      ///< AF_INET or AF_INET6
-    std::array<std::uint8_t, 16> bytes{};  ///< the first 4 for IPv4
-    std::uint8_t length = 0;             ///< 0..32 or 0..128
-
-    /// "192.0.2.0/24", "2001:db8::/32", or a bare address (a host prefix).
-    static std::optional<IpPrefix> parse(std::string_view text);
-    /// A prefix of `address` (4 or 16 bytes) with the host bits masked off.
-    static IpPrefix make(ByteView address, std::uint8_t length);
-    std::string to_string() const;
-    bool operator==(const IpPrefix&) const = default;
-};
 
 class AllowedIps {
 public:
@@ -58,8 +42,8 @@ public:
     void remove_peer(PeerId peer);
     void clear();
 
-    /// Longest-prefix match of a 4- or 16-byte address.
-    std::optional<PeerId> lookup(ByteView address) const;
+    /// Longest-prefix match.
+    std::optional<PeerId> lookup(const IpAddress& address) const;
     /// §3, sending: the peer for an IP packet's destination address.
     std::optional<PeerId> lookup_packet_destination(ByteView ip_packet) const;
     /// §3, receiving: the peer that owns an IP packet's source address.
@@ -72,7 +56,7 @@ public:
 
 private:
     struct Node;
-    std::unique_ptr<Node>& root_for(std::size_t address_size) { return address_size == 4 ? ipv4_ : ipv6_; }
+    std::unique_ptr<Node>& root_for(IpFamily family) { return family == IpFamily::v4 ? ipv4_ : ipv6_; }
 
     std::unique_ptr<Node> ipv4_;
     std::unique_ptr<Node> ipv6_;

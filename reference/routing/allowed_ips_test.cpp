@@ -2,9 +2,6 @@
 // the trie against a naive longest-prefix matcher on random tables.
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
-#include <sys/socket.h>
-
 #include <map>
 #include <random>
 
@@ -20,9 +17,12 @@ IpPrefix P(const char* text) {
     return *p;
 }
 std::optional<PeerId> at(const AllowedIps& t, const char* address) {
-    auto p = IpPrefix::parse(address);
-    REQUIRE(p);
-    return t.lookup({p->bytes.data(), p->family == AF_INET ? 4u : 16u});
+    auto a = IpAddress::parse(address);
+    REQUIRE(a);
+    return t.lookup(*a);
+}
+IpAddress address_of(const std::array<std::uint8_t, 16>& bytes, bool v4) {
+    return *IpAddress::from_bytes({bytes.data(), v4 ? 4u : 16u});
 }
 }  // namespace
 
@@ -136,7 +136,7 @@ TEST_CASE("Malformed prefixes are refused", "[routing]") {
 TEST_CASE("The trie agrees with a naive longest-prefix matcher on random tables", "[routing][random]") {
     std::mt19937_64 random(3);
     AllowedIps trie;
-    std::map<std::pair<int, std::pair<std::array<std::uint8_t, 16>, int>>, PeerId> naive;  // (family, (key, len)) -> peer
+    std::map<IpPrefix, PeerId> naive;  // prefix -> peer
     // Prefixes cluster around a few hundred base addresses so they overlap.
     std::vector<std::array<std::uint8_t, 16>> bases(300);
     for (auto& b : bases) for (auto& x : b) x = static_cast<std::uint8_t>(random());
@@ -146,15 +146,14 @@ TEST_CASE("The trie agrees with a naive longest-prefix matcher on random tables"
         for (int i = 0; i < 3; ++i) bytes[random() % (v4 ? 4 : 16)] ^= static_cast<std::uint8_t>(1u << (random() % 8));
         const unsigned max = v4 ? 32 : 128;
         const auto length = static_cast<std::uint8_t>(random() % (max + 1));
-        return IpPrefix::make({bytes.data(), v4 ? 4u : 16u}, length);
+        return IpPrefix::make(address_of(bytes, v4), length);
     };
     // The naive matcher: try every length from the longest down; the first
     // (family, masked address, length) in the table wins. Obviously right.
     auto naive_lookup = [&](const std::array<std::uint8_t, 16>& address, bool v4) -> std::optional<PeerId> {
         const unsigned max = v4 ? 32 : 128;
         for (int length = static_cast<int>(max); length >= 0; --length) {
-            const IpPrefix p = IpPrefix::make({address.data(), v4 ? 4u : 16u}, static_cast<std::uint8_t>(length));
-            const auto it = naive.find({p.family, {p.bytes, length}});
+            const auto it = naive.find(IpPrefix::make(address_of(address, v4), static_cast<std::uint8_t>(length)));
             if (it != naive.end()) return it->second;
         }
         return std::nullopt;
@@ -165,7 +164,7 @@ TEST_CASE("The trie agrees with a naive longest-prefix matcher on random tables"
             const IpPrefix p = random_prefix();
             const auto peer = static_cast<PeerId>(random() % 100);
             trie.insert(p, peer);
-            naive[{p.family, {p.bytes, p.length}}] = peer;
+            naive[p] = peer;
         }
         for (int i = 0; i < 20'000; ++i) {
             const bool v4 = random() % 2;
@@ -174,7 +173,7 @@ TEST_CASE("The trie agrees with a naive longest-prefix matcher on random tables"
             else address[random() % (v4 ? 4 : 16)] ^= static_cast<std::uint8_t>(1u << (random() % 8));
             if (v4) std::fill(address.begin() + 4, address.end(), 0);
             const auto expected = naive_lookup(address, v4);
-            const auto got = trie.lookup({address.data(), v4 ? 4u : 16u});
+            const auto got = trie.lookup(address_of(address, v4));
             if (got != expected) FAIL("lookup differs in round " << round);
             ++lookups;
         }
@@ -186,11 +185,7 @@ TEST_CASE("The trie agrees with a naive longest-prefix matcher on random tables"
         }
         for (int i = 0; i < 300 && !naive.empty(); ++i) {
             auto it = std::next(naive.begin(), static_cast<std::ptrdiff_t>(random() % naive.size()));
-            IpPrefix p;
-            p.family = it->first.first;
-            p.bytes = it->first.second.first;
-            p.length = static_cast<std::uint8_t>(it->first.second.second);
-            REQUIRE(trie.remove(p, it->second));
+            REQUIRE(trie.remove(it->first, it->second));
             naive.erase(it);
         }
         REQUIRE(trie.size() == naive.size());

@@ -1,7 +1,12 @@
-// The timer hooks (see timers.hpp for the list of timers and their rules).
+// The timer hooks and what each timer does when it fires (see timers.hpp for
+// the list of timers and their rules).
 #include "timers/timers.hpp"
 
 namespace wg::timers {
+
+using wire::kKeepaliveTimeout;
+using wire::kRejectAfterTime;
+using wire::kRekeyTimeout;
 
 void PeerTimers::data_sent(Time now, Duration jitter) {
     // Only the first unanswered packet starts the clock; later ones must not
@@ -33,6 +38,7 @@ void PeerTimers::any_authenticated_packet_traversal(Time now) {
 
 void PeerTimers::handshake_initiated(Time now, Duration jitter) {
     deadline(Timer::retransmit_handshake) = now + kRekeyTimeout + jitter;
+    last_initiation_sent_ = now;
 }
 
 void PeerTimers::handshake_complete() {
@@ -44,41 +50,41 @@ void PeerTimers::session_derived(Time now) {
     deadline(Timer::zero_key_material) = now + 3 * kRejectAfterTime;
 }
 
-bool PeerTimers::retry_allowed() {
+TimerAction PeerTimers::retransmit_fired(Time now) {
     // Like the Linux kernel: give up once the retries *exceed* 18, so 20
     // initiations in all (the first, then 19 retries), about 95-100 s.
-    if (handshake_attempts_ > kMaxTimerHandshakes) {
+    if (handshake_attempts_ > wire::kMaxTimerHandshakes) {
         handshake_attempts_ = 0;
-        return false;
+        // §6.4: keys from before must not linger forever either: if no
+        // erasure is scheduled yet, schedule one.
+        if (!pending(Timer::zero_key_material)) deadline(Timer::zero_key_material) = now + 3 * kRejectAfterTime;
+        return TimerAction::give_up_handshake;
     }
     ++handshake_attempts_;
-    return true;
+    return TimerAction::retry_handshake;
 }
 
-void PeerTimers::handshake_gave_up(Time now) {
-    if (!pending(Timer::zero_key_material)) deadline(Timer::zero_key_material) = now + 3 * kRejectAfterTime;
-}
-
-void PeerTimers::stop_all() {
-    for (Timer t : {Timer::retransmit_handshake, Timer::send_keepalive, Timer::new_handshake, Timer::zero_key_material}) {
-        deadline(t).reset();
-    }
-    handshake_attempts_ = 0;
-    need_another_keepalive_ = false;
-}
-
-std::optional<Timer> PeerTimers::take_due(Time now) {
+std::optional<TimerAction> PeerTimers::take_due(Time now) {
     for (std::size_t i = 0; i < kTimerCount; ++i) {
-        if (deadlines_[i] && *deadlines_[i] <= now) {
-            deadlines_[i].reset();
-            const auto fired = static_cast<Timer>(i);
-            // §6.5: if more data arrived while the keepalive timer ran, one
-            // keepalive answers it all, but the timer runs once more.
-            if (fired == Timer::send_keepalive && need_another_keepalive_) {
-                need_another_keepalive_ = false;
-                deadline(Timer::send_keepalive) = now + kKeepaliveTimeout;
-            }
-            return fired;
+        if (!deadlines_[i] || *deadlines_[i] > now) continue;
+        deadlines_[i].reset();
+        switch (static_cast<Timer>(i)) {
+            case Timer::retransmit_handshake:
+                return retransmit_fired(now);
+            case Timer::send_keepalive:
+                // §6.5: if more data arrived while the keepalive timer ran, one
+                // keepalive answers it all, but the timer runs once more.
+                if (need_another_keepalive_) {
+                    need_another_keepalive_ = false;
+                    deadline(Timer::send_keepalive) = now + kKeepaliveTimeout;
+                }
+                return TimerAction::send_keepalive;
+            case Timer::persistent_keepalive:
+                return TimerAction::send_keepalive;
+            case Timer::new_handshake:
+                return TimerAction::begin_new_handshake;
+            case Timer::zero_key_material:
+                return TimerAction::erase_keys;
         }
     }
     return std::nullopt;

@@ -1,35 +1,41 @@
-// Paper §6, "Timers & Stateless UX": every timer of a peer, in one place.
+// Paper §6, "Timers & Stateless UX": all of §6 in one place, as the kernel's
+// timers.c holds it. The constants are in wire/constants.hpp (§6.1).
 //
-// The constants (§6.1 and the Linux kernel's messages.h):
-//   REKEY_AFTER_MESSAGES  2^60     REJECT_AFTER_MESSAGES  2^64 - 2^13 - 1
-//   REKEY_AFTER_TIME      120 s    REJECT_AFTER_TIME      180 s
-//   REKEY_ATTEMPT_TIME     90 s    REKEY_TIMEOUT            5 s
-//   KEEPALIVE_TIMEOUT      10 s
-//
-// The timers, and when each fires:
+// The timers of a peer, when each is set, and what it does when it fires:
 //   - retransmit_handshake: REKEY_TIMEOUT (+ up to 333 ms jitter) after we
-//     sent an initiation without getting a response. Sends another, until
-//     REKEY_ATTEMPT_TIME has passed (the kernel's count: 20 initiations in
-//     all); then gives up, dropping the packets that were waiting (§6.4).
+//     sent an initiation without getting a response. Fires: send another
+//     initiation (retry_handshake), until REKEY_ATTEMPT_TIME has passed (the
+//     kernel's count: 20 initiations in all); then give up, dropping the
+//     packets that were waiting (give_up_handshake, §6.4).
 //   - send_keepalive: KEEPALIVE_TIMEOUT after we received data and sent
-//     nothing back: a passive keepalive, so the sender knows we are alive (§6.5).
+//     nothing back. Fires: a passive keepalive, so the sender knows we are
+//     alive (send_keepalive, §6.5).
 //   - new_handshake: KEEPALIVE_TIMEOUT + REKEY_TIMEOUT after we sent data and
-//     heard nothing back: the session may be dead, so start a new one (§6.5).
-//   - zero_key_material: 3 x REJECT_AFTER_TIME after the last new session: no
-//     handshake for 9 minutes, so erase every key (forward secrecy, §6.3).
-//   - persistent_keepalive: every N seconds, if configured, to keep NAT and
-//     firewall state alive (§6.5, an option the user sets).
+//     heard nothing back. Fires: the session may be dead, so start a new one
+//     (begin_new_handshake, §6.5).
+//   - zero_key_material: 3 x REJECT_AFTER_TIME after the last new session.
+//     Fires: no handshake for 9 minutes, so erase every key (erase_keys, for
+//     forward secrecy, §6.3).
+//   - persistent_keepalive: every N seconds, if configured. Fires: a
+//     keepalive that keeps NAT and firewall state alive (send_keepalive, §6.5).
 //
-// Rules that are not timers live with the code they govern, but their
-// constants are here: the initiator rekeys after REKEY_AFTER_TIME or
-// REKEY_AFTER_MESSAGES on send; a key pair is unusable after
-// REJECT_AFTER_TIME or REJECT_AFTER_MESSAGES; at most one initiation per
-// REKEY_TIMEOUT (§6.2, §6.4).
+// The rules of §6 that are not timers, each a function below:
+//   - initiation_allowed: at most one initiation per REKEY_TIMEOUT, retries
+//     excepted (§6.4, "the initiator will not send ... more than once every
+//     REKEY_TIMEOUT").
+//   - initiation_flood: a responder consumes at most one initiation per peer
+//     each 20 ms (the kernel's INITIATIONS_PER_SECOND).
+//   - rekey_after_send: the initiator of the current keys starts a new
+//     handshake on send after REKEY_AFTER_TIME or REKEY_AFTER_MESSAGES (§6.2).
+//   - rekey_after_receive: a receiver of data on keys it initiated, near
+//     REJECT_AFTER_TIME, starts one too, in case it has nothing to send (§6.2).
+//   - keys_expired: keys are unusable after REJECT_AFTER_TIME or
+//     REJECT_AFTER_MESSAGES (§6.2).
 //
-// How to read this file: the rest of the Device calls the hooks below, each
-// named after what just happened (data_sent, handshake_complete, ...); only
-// this file decides what that means for the timers. The Device then asks
-// take_due(now) which timers have fired.
+// How to read this file: the Device calls the hooks below, each named after
+// what just happened (data_sent, handshake_complete, ...); only this file
+// decides what that means for the timers. The Device then asks take_due(now)
+// for the action of each timer that fired, and carries it out.
 #pragma once
 
 #include <array>
@@ -37,25 +43,11 @@
 #include <optional>
 
 #include "common/time.hpp"
+#include "wire/constants.hpp"
 
 namespace wg::timers {
 
 using namespace std::chrono_literals;
-
-inline constexpr std::uint64_t kRekeyAfterMessages = std::uint64_t{1} << 60;
-inline constexpr std::uint64_t kRejectAfterMessages = ~std::uint64_t{0} - (std::uint64_t{1} << 13);
-inline constexpr Duration kRekeyAfterTime = 120s;
-inline constexpr Duration kRejectAfterTime = 180s;
-inline constexpr Duration kRekeyAttemptTime = 90s;
-inline constexpr Duration kRekeyTimeout = 5s;
-inline constexpr Duration kKeepaliveTimeout = 10s;
-/// Retries spread by up to a third of a second so that peers which lost
-/// packets together do not retry together (kernel: HZ / 3).
-inline constexpr Duration kRekeyTimeoutJitterMax = 333ms;
-inline constexpr int kMaxTimerHandshakes = static_cast<int>(kRekeyAttemptTime / kRekeyTimeout);  // 18
-/// A receiver whose key pair (that it initiated) is this old asks for a new
-/// one on receive, before the sender's 180 s rejection cuts traffic off.
-inline constexpr Duration kRekeyOnReceiveAge = kRejectAfterTime - kKeepaliveTimeout - kRekeyTimeout;
 
 enum class Timer : std::uint8_t {
     retransmit_handshake,
@@ -65,6 +57,15 @@ enum class Timer : std::uint8_t {
     persistent_keepalive,
 };
 inline constexpr std::size_t kTimerCount = 5;
+
+/// What a fired timer asks the Device to do.
+enum class TimerAction : std::uint8_t {
+    retry_handshake,      ///< retransmit_handshake, retries left: send a new initiation (§6.4)
+    give_up_handshake,    ///< retransmit_handshake, REKEY_ATTEMPT_TIME over: stop, drop waiting packets (§6.4)
+    send_keepalive,       ///< send_keepalive or persistent_keepalive (§6.5)
+    begin_new_handshake,  ///< new_handshake: data went unanswered (§6.5)
+    erase_keys,           ///< zero_key_material (§6.3)
+};
 
 /// The five timers of one peer, as deadlines on the injected clock.
 class PeerTimers {
@@ -90,36 +91,70 @@ public:
     void any_authenticated_packet_received();
     /// Any authenticated packet went either way (persistent keepalive restarts).
     void any_authenticated_packet_traversal(Time now);
-    /// We sent a handshake initiation.
+    /// We sent a handshake initiation (a retry or not).
     void handshake_initiated(Time now, Duration jitter);
-    /// A handshake we initiated completed (we consumed the response).
+    /// A handshake completed: we consumed a response, or (responder) the
+    /// initiator confirmed the keys.
     void handshake_complete();
     /// New transport keys exist (either role).
     void session_derived(Time now);
-    /// The retransmit timer fired and we are sending another initiation;
-    /// returns false when REKEY_ATTEMPT_TIME is used up and we must give up.
-    bool retry_allowed();
-    /// We gave up on a handshake (§6.4): if no key erasure is scheduled yet,
-    /// schedule one, so keys from before do not linger forever.
-    void handshake_gave_up(Time now);
-    /// Keys were erased or the peer was reset: stop everything but persistent keepalive.
-    void stop_all();
+    /// We consumed an initiation from this peer (§5.1).
+    void initiation_consumed(Time now) { last_initiation_consumed_ = now; }
 
-    /// Removes and returns one timer whose deadline is at or before `now`.
-    std::optional<Timer> take_due(Time now);
+    // ---- the rules ----
+
+    /// §6.4: may we send an initiation now? A retry always may (its timer
+    /// already waited REKEY_TIMEOUT); any other waits REKEY_TIMEOUT after the last.
+    bool initiation_allowed(Time now, bool is_retry) const {
+        return is_retry || !last_initiation_sent_ || now - *last_initiation_sent_ >= wire::kRekeyTimeout;
+    }
+    /// The kernel's flood rule: an initiation arriving within 20 ms of the
+    /// last one consumed from this peer is dropped.
+    bool initiation_flood(Time now) const {
+        return last_initiation_consumed_ && now - *last_initiation_consumed_ < wire::kMinInitiationInterval;
+    }
+
+    // ---- what fired ----
+
+    /// Removes one timer whose deadline is at or before `now` and returns
+    /// what it asks for; nullopt when none is due.
+    std::optional<TimerAction> take_due(Time now);
     /// The earliest pending deadline, for the I/O shell's timerfd.
     std::optional<Time> next_deadline() const;
     bool pending(Timer t) const { return deadline(t).has_value(); }
-    int handshake_attempts() const { return handshake_attempts_; }
 
 private:
     std::optional<Time>& deadline(Timer t) { return deadlines_[static_cast<std::size_t>(t)]; }
     const std::optional<Time>& deadline(Timer t) const { return deadlines_[static_cast<std::size_t>(t)]; }
+    /// The retransmit timer fired: a retry, or (REKEY_ATTEMPT_TIME spent) give up.
+    TimerAction retransmit_fired(Time now);
 
     std::array<std::optional<Time>, kTimerCount> deadlines_{};
     Duration persistent_interval_{0};
     int handshake_attempts_ = 0;
     bool need_another_keepalive_ = false;
+    std::optional<Time> last_initiation_sent_;
+    std::optional<Time> last_initiation_consumed_;
 };
+
+/// How old a key pair is and how much it has carried: what the rules of §6.2 look at.
+struct KeypairAge {
+    Duration age{};
+    bool we_initiated = false;
+    std::uint64_t messages_sent = 0;
+};
+
+/// §6.2: keys are unusable after REJECT_AFTER_TIME or REJECT_AFTER_MESSAGES.
+inline bool keys_expired(const KeypairAge& k) {
+    return k.age >= wire::kRejectAfterTime || k.messages_sent >= wire::kRejectAfterMessages;
+}
+/// §6.2: "after REKEY_AFTER_TIME or REKEY_AFTER_MESSAGES, the initiator of the
+/// current session starts a new handshake" when it next sends.
+inline bool rekey_after_send(const KeypairAge& k) {
+    return k.we_initiated && (k.age >= wire::kRekeyAfterTime || k.messages_sent >= wire::kRekeyAfterMessages);
+}
+/// §6.2: a receiver whose own (initiated) keys are REJECT_AFTER_TIME -
+/// KEEPALIVE_TIMEOUT - REKEY_TIMEOUT old starts a new handshake on receive.
+inline bool rekey_after_receive(const KeypairAge& k) { return k.we_initiated && k.age >= wire::kRekeyOnReceiveAge; }
 
 }  // namespace wg::timers

@@ -9,6 +9,7 @@ using namespace wg::timers;
 using namespace std::chrono_literals;
 
 TEST_CASE("The constants are the paper's", "[timers]") {
+    using namespace wire;
     STATIC_REQUIRE(kRekeyAfterTime == 120s);
     STATIC_REQUIRE(kRejectAfterTime == 180s);
     STATIC_REQUIRE(kRekeyAttemptTime == 90s);
@@ -23,7 +24,7 @@ TEST_CASE("Data sent and no reply: a new handshake after KEEPALIVE + REKEY_TIMEO
     t.data_sent(0s, 0ms);
     t.data_sent(3s, 0ms);  // later packets do not push the deadline back
     CHECK_FALSE(t.take_due(14s));
-    CHECK(t.take_due(15s) == Timer::new_handshake);
+    CHECK(t.take_due(15s) == TimerAction::begin_new_handshake);
     t.data_sent(20s, 0ms);
     t.any_authenticated_packet_received();  // an answer came: the timer stops
     CHECK_FALSE(t.take_due(60s));
@@ -33,8 +34,8 @@ TEST_CASE("Data received and nothing sent: a keepalive after KEEPALIVE_TIMEOUT",
     PeerTimers t;
     t.data_received(0s);
     t.data_received(1s);  // more data while waiting: one more keepalive round later
-    CHECK(t.take_due(10s) == Timer::send_keepalive);
-    CHECK(t.take_due(20s) == Timer::send_keepalive);
+    CHECK(t.take_due(10s) == TimerAction::send_keepalive);
+    CHECK(t.take_due(20s) == TimerAction::send_keepalive);
     CHECK_FALSE(t.take_due(40s));
     t.data_received(50s);
     t.any_authenticated_packet_sent();  // we answered with data: no keepalive needed
@@ -50,15 +51,15 @@ TEST_CASE("Handshake retries stop after REKEY_ATTEMPT_TIME", "[timers]") {
         const auto due = t.next_deadline();
         REQUIRE(due);
         now = *due;
-        REQUIRE(t.take_due(now) == Timer::retransmit_handshake);
-        if (!t.retry_allowed()) break;
+        const auto action = t.take_due(now);
+        if (action == TimerAction::give_up_handshake) break;
+        REQUIRE(action == TimerAction::retry_handshake);
         ++retries;
         t.handshake_initiated(now, 100ms);
     }
-    CHECK(retries == kMaxTimerHandshakes + 1);  // 20 initiations in all, as the kernel sends
-    CHECK(now > kRekeyAttemptTime);
-    t.handshake_gave_up(now);
-    CHECK(t.pending(Timer::zero_key_material));
+    CHECK(retries == wire::kMaxTimerHandshakes + 1);  // 20 initiations in all, as the kernel sends
+    CHECK(now > wire::kRekeyAttemptTime);
+    CHECK(t.pending(Timer::zero_key_material));  // giving up schedules the keys' erasure (§6.4)
 }
 
 TEST_CASE("Keys are erased 3 x REJECT_AFTER_TIME after the last session", "[timers]") {
@@ -66,7 +67,7 @@ TEST_CASE("Keys are erased 3 x REJECT_AFTER_TIME after the last session", "[time
     t.session_derived(0s);
     t.session_derived(100s);  // a newer session moves the deadline
     CHECK_FALSE(t.take_due(539s));
-    CHECK(t.take_due(640s) == Timer::zero_key_material);
+    CHECK(t.take_due(640s) == TimerAction::erase_keys);
 }
 
 TEST_CASE("Persistent keepalive follows every authenticated packet", "[timers]") {
@@ -76,5 +77,40 @@ TEST_CASE("Persistent keepalive follows every authenticated packet", "[timers]")
     t.set_persistent_keepalive(25s);
     t.any_authenticated_packet_traversal(1s);
     CHECK(t.next_deadline() == Time(26s));
-    CHECK(t.take_due(26s) == Timer::persistent_keepalive);
+    CHECK(t.take_due(26s) == TimerAction::send_keepalive);
+}
+
+TEST_CASE("At most one initiation per REKEY_TIMEOUT, retries excepted", "[timers]") {
+    PeerTimers t;
+    CHECK(t.initiation_allowed(0s, false));
+    t.handshake_initiated(0s, 0ms);
+    CHECK_FALSE(t.initiation_allowed(4s, false));
+    CHECK(t.initiation_allowed(4s, true));
+    CHECK(t.initiation_allowed(5s, false));
+}
+
+TEST_CASE("A responder consumes one initiation per peer every 20 ms", "[timers]") {
+    PeerTimers t;
+    CHECK_FALSE(t.initiation_flood(0ms));
+    t.initiation_consumed(100ms);
+    CHECK(t.initiation_flood(119ms));
+    CHECK_FALSE(t.initiation_flood(120ms));
+}
+
+TEST_CASE("The rekey and expiry rules of 6.2", "[timers]") {
+    KeypairAge k{119s, true, 0};
+    CHECK_FALSE(rekey_after_send(k));
+    k.age = 120s;
+    CHECK(rekey_after_send(k));
+    k.we_initiated = false;
+    CHECK_FALSE(rekey_after_send(k));  // only the initiator rekeys on send
+    k = {0s, true, wire::kRekeyAfterMessages};
+    CHECK(rekey_after_send(k));
+    CHECK_FALSE(keys_expired(k));
+    k.messages_sent = wire::kRejectAfterMessages;
+    CHECK(keys_expired(k));
+    CHECK(keys_expired({180s, false, 0}));
+    CHECK_FALSE(rekey_after_receive({164s, true, 0}));
+    CHECK(rekey_after_receive({165s, true, 0}));  // 180 - 10 - 5
+    CHECK_FALSE(rekey_after_receive({170s, false, 0}));
 }

@@ -3,68 +3,50 @@
 
 #include <algorithm>
 
+#include "common/ip_header.hpp"
 #include "crypto/aead.hpp"
 
 namespace wg::transport {
 
-using handshake::RejectReason;
-using L = handshake::layout::TransportData;
+using L = wire::TransportData;
 
 std::size_t padded_length(std::size_t length, std::size_t mtu) {
-    const std::size_t rounded = (length + kPaddingMultiple - 1) / kPaddingMultiple * kPaddingMultiple;
+    const std::size_t rounded = (length + wire::kPaddingMultiple - 1) / wire::kPaddingMultiple * wire::kPaddingMultiple;
     return std::max(length, std::min(rounded, mtu));
 }
 
 std::size_t seal_data_message(const crypto::SymmetricKey& key, std::uint32_t receiver_index, std::uint64_t counter,
                               ByteView packet, std::size_t padded, MutableByteView out) {
-    handshake::write_type(out.data(), handshake::MessageType::transport_data);
-    store_le32(out.data() + L::receiver, receiver_index);
-    store_le64(out.data() + L::counter, counter);
+    wire::write_type(out, L::kType);
+    store_le32(L::receiver.in(out).data(), receiver_index);
+    store_le64(L::counter.in(out).data(), counter);
     // Copy the packet into place, zero the padding, and seal in place.
-    const MutableByteView body = out.subspan(L::packet, padded + crypto::kTagSize);
+    const MutableByteView body = out.subspan(L::kHeaderSize, padded + crypto::kTagSize);
     std::copy(packet.begin(), packet.end(), body.begin());
     std::fill(body.begin() + static_cast<std::ptrdiff_t>(packet.size()), body.begin() + static_cast<std::ptrdiff_t>(padded), 0);
     // msg.packet := AEAD(T_send, N_send, P, ε)
     crypto::aead_seal(key, counter, body.first(padded), {}, body);
-    return message_size(padded);
+    return L::size_for(padded);
 }
 
-Result<DataHeader, RejectReason> read_data_header(ByteView message) {
-    if (auto reason = handshake::check_header(message, handshake::MessageType::transport_data)) return *reason;
-    return DataHeader{load_le32(message.data() + L::receiver), load_le64(message.data() + L::counter)};
-}
-
-Result<std::size_t, RejectReason> open_data_message(const crypto::SymmetricKey& key, ByteView message,
-                                                    MutableByteView out) {
-    auto header = read_data_header(message);
-    if (!header) return header.error();
-    const ByteView sealed = message.subspan(L::packet);
-    const std::size_t length = sealed.size() - crypto::kTagSize;
-    if (out.size() < length) return RejectReason::wrong_size;
-    if (!crypto::aead_open(key, header.value().counter, sealed, {}, out.first(length))) {
-        return RejectReason::decrypt_failed;
+Result<std::size_t, DropReason> open_data_message(const crypto::SymmetricKey& key, const wire::DataMessage& message,
+                                                  MutableByteView out) {
+    const std::size_t length = message.plaintext_size();
+    if (out.size() < length) return DropReason::malformed;
+    // P := AEAD-open(T_recv, msg.counter, msg.packet, ε)
+    if (!crypto::aead_open(key, message.counter(), message.encrypted_packet(), {}, out.first(length))) {
+        return DropReason::decrypt_failed;
     }
     return length;
 }
 
 std::optional<std::size_t> inner_packet_length(ByteView plaintext) {
-    if (plaintext.empty()) return std::nullopt;
-    std::size_t length = 0;
-    switch (plaintext[0] >> 4) {
-        case 4:  // RFC 791: total length at bytes 2-3, header included
-            if (plaintext.size() < 20) return std::nullopt;
-            length = std::size_t{plaintext[2]} << 8 | plaintext[3];
-            if (length < 20) return std::nullopt;
-            break;
-        case 6:  // RFC 8200: payload length at bytes 4-5, after a 40-byte header
-            if (plaintext.size() < 40) return std::nullopt;
-            length = 40 + (std::size_t{plaintext[4]} << 8 | plaintext[5]);
-            break;
-        default:
-            return std::nullopt;
-    }
-    if (length > plaintext.size()) return std::nullopt;
-    return length;
+    const auto header = read_ip_header(plaintext);
+    if (!header) return std::nullopt;
+    // An IPv4 total length below its own 20-byte header is no packet at all.
+    if (header->family == IpFamily::v4 && header->claimed_length < 20) return std::nullopt;
+    if (header->claimed_length > plaintext.size()) return std::nullopt;
+    return header->claimed_length;
 }
 
 }  // namespace wg::transport

@@ -15,39 +15,27 @@
 #include <cstdint>
 #include <optional>
 
+#include "common/drop_reason.hpp"
 #include "common/result.hpp"
 #include "crypto/secret.hpp"
-#include "handshake/messages.hpp"
+#include "wire/messages.hpp"
 
 namespace wg::transport {
 
-inline constexpr std::size_t kPaddingMultiple = 16;  ///< §5.4.6: "padded to a multiple of 16"
-
-/// Length of the padded plaintext for an inner packet of `length` bytes,
-/// never more than the interface MTU (padding must not cause fragmentation).
+/// Length of the padded plaintext for an inner packet of `length` bytes: up
+/// to a multiple of wire::kPaddingMultiple (§5.4.6), never more than the
+/// interface MTU (padding must not cause fragmentation).
 std::size_t padded_length(std::size_t length, std::size_t mtu);
 
-/// Size of the whole type-4 message carrying `padded` bytes of plaintext.
-constexpr std::size_t message_size(std::size_t padded) {
-    return handshake::layout::TransportData::header_size + padded + crypto::kTagSize;
-}
-
 /// Seals `packet` (padded with zeros to `padded` bytes) into `out`, which must
-/// hold message_size(padded) bytes. Returns the message length.
+/// hold wire::TransportData::size_for(padded) bytes. Returns the message length.
 std::size_t seal_data_message(const crypto::SymmetricKey& key, std::uint32_t receiver_index, std::uint64_t counter,
                               ByteView packet, std::size_t padded, MutableByteView out);
 
-/// The clear header fields of a data message, read before choosing a key.
-struct DataHeader {
-    std::uint32_t receiver_index;
-    std::uint64_t counter;
-};
-Result<DataHeader, handshake::RejectReason> read_data_header(ByteView message);
-
 /// Opens a data message with `key`; on success writes the padded plaintext
-/// to `out` (message.size() - 32 bytes) and returns its length.
-Result<std::size_t, handshake::RejectReason> open_data_message(const crypto::SymmetricKey& key, ByteView message,
-                                                               MutableByteView out);
+/// to `out` (message.plaintext_size() bytes) and returns its length.
+Result<std::size_t, DropReason> open_data_message(const crypto::SymmetricKey& key, const wire::DataMessage& message,
+                                                  MutableByteView out);
 
 /// The inner packet's length according to its IP header, or nullopt when the
 /// plaintext is not a whole IPv4/IPv6 packet (the header claims more bytes

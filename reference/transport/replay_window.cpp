@@ -10,7 +10,7 @@ namespace wg::transport {
 bool ReplayWindow::may_accept(std::uint64_t counter) const {
     // [may-accept]
     // §6.1: past REJECT_AFTER_MESSAGES the keys are finished, whatever the window says.
-    if (counter >= kRejectAfterMessages) return false;
+    if (counter >= wire::kRejectAfterMessages) return false;
     // Ahead of everything seen so far: certainly fresh.
     if (is_newer(counter)) return true;
     // Further behind than the ring can vouch for (see "one word ahead" in the header).

@@ -46,24 +46,19 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace wg::transport {
+#include "wire/constants.hpp"
 
-/// Whitepaper §6.1: "Reject-After-Messages 2^64 − 2^13 − 1". A counter this
-/// large or larger is never accepted, so a session is over well before its
-/// 64-bit nonce could wrap around and repeat. (The Linux kernel's messages.h
-/// sets U64_MAX − COUNTER_WINDOW_SIZE − 1 = 2^64 − 8,130, a slightly larger
-/// limit with the same purpose; we follow the paper, as timers.hpp does.)
-inline constexpr std::uint64_t kRejectAfterMessages = ~std::uint64_t{0} - (std::uint64_t{1} << 13);
+namespace wg::transport {
 
 /// The receive-side replay window of one session's keys (§5.4.6).
 /// Not thread-safe: the owner of the keypair serialises access.
 class ReplayWindow {
 public:
-    static constexpr std::size_t kWindowBits = 8192;                // 2^13, the kernel's COUNTER_BITS_TOTAL
-    static constexpr std::uint64_t kWindowSize = kWindowBits - 64;  ///< 8,128 judged behind the newest
+    static constexpr std::size_t kWindowBits = wire::kCounterBitsTotal;          ///< 8,192
+    static constexpr std::uint64_t kWindowSize = wire::kCounterWindowSize;  ///< 8,128 judged behind the newest
 
     /// A cheap pre-check before decryption: false if `counter` is certainly
-    /// a replay, too old, or at/after kRejectAfterMessages. Changes nothing.
+    /// a replay, too old, or at/after wire::kRejectAfterMessages. Changes nothing.
     /// When it returns true, accept(counter) right after would also be true.
     [[nodiscard]] bool may_accept(std::uint64_t counter) const;
 
@@ -71,7 +66,7 @@ public:
     /// counter must never move the window). Records `counter` and returns
     /// true if it is fresh; returns false, changing nothing, for a replay,
     /// a counter more than kWindowSize behind the newest, or one at/after
-    /// kRejectAfterMessages.
+    /// wire::kRejectAfterMessages.
     [[nodiscard]] bool accept(std::uint64_t counter);
 
     /// The highest counter accepted so far. Before any counter is accepted

@@ -15,7 +15,7 @@
 
 #include "transport/replay_window.hpp"
 
-using wg::transport::kRejectAfterMessages;
+using wg::wire::kRejectAfterMessages;
 using wg::transport::ReplayWindow;
 
 namespace {

@@ -48,16 +48,16 @@ struct OracleCase {
           responder(handshake::StaticIdentity::from_private_key(
               crypto::PrivateKey::from(r.bytes("responder_static_private")))),
           psk(crypto::SymmetricKey::from(r.bytes("psk"))),
-          responder_as_seen_by_initiator(handshake::RemotePeer::make(responder.public_key, psk)),
-          directory(handshake::RemotePeer::make(initiator.public_key, psk)) {
+          responder_as_seen_by_initiator{responder.public_key, psk},
+          directory(handshake::RemotePeer{initiator.public_key, psk}) {
         initiation_params.ephemeral_private = crypto::PrivateKey::from(r.bytes("initiator_ephemeral_private"));
         initiation_params.timestamp = crypto::Tai64n::from_unix(
             r.number("tai64n_seconds"), static_cast<std::uint32_t>(r.number("tai64n_nanoseconds")));
         initiation_params.sender_index = static_cast<std::uint32_t>(r.number("initiator_index"));
-        initiation_params.cookie = optional_mac(r.bytes("initiation_cookie"));
+        initiation_cookie = optional_mac(r.bytes("initiation_cookie"));
         response_params.ephemeral_private = crypto::PrivateKey::from(r.bytes("responder_ephemeral_private"));
         response_params.sender_index = static_cast<std::uint32_t>(r.number("responder_index"));
-        response_params.cookie = optional_mac(r.bytes("response_cookie"));
+        response_cookie = optional_mac(r.bytes("response_cookie"));
     }
 
     const vectors::Record& record;
@@ -68,6 +68,8 @@ struct OracleCase {
     OnePeerDirectory directory;  ///< the responder's view: knows the initiator
     handshake::InitiationParameters initiation_params;
     handshake::ResponseParameters response_params;
+    std::optional<crypto::Mac> initiation_cookie;  ///< the cookie each side held for mac2, if any
+    std::optional<crypto::Mac> response_cookie;
 };
 
 inline std::vector<vectors::Record> oracle_records() { return vectors::load("handshake_oracle.txt"); }

@@ -1,0 +1,19 @@
+// Endpoints as the kernel's socket calls want them. The core speaks only
+// wg::Endpoint (common/address.hpp); these two functions are where the I/O
+// shell turns one into a sockaddr and back. wgref uses one IPv6 socket for
+// both families, so IPv4 travels as IPv4-mapped IPv6 (::ffff:a.b.c.d).
+#pragma once
+
+#include <netinet/in.h>
+
+#include "common/address.hpp"
+
+namespace wg::io {
+
+/// The Endpoint a dual-stack socket reported (an IPv4-mapped address becomes IPv4).
+Endpoint endpoint_of(const sockaddr_in6& address);
+
+/// The address to give a dual-stack socket for `endpoint` (IPv4 as mapped IPv6).
+sockaddr_in6 dual_stack_address(const Endpoint& endpoint);
+
+}  // namespace wg::io
