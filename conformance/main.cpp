@@ -119,7 +119,10 @@ std::optional<wg::crypto::PrivateKey> key_option(const Options& options, const c
 
 std::optional<wg::Endpoint> target_option(const Options& options) {
     auto target = wg::Endpoint::parse(options.at("target"));
-    if (!target) std::cerr << "wgconform: --target: expected HOST:PORT or [V6HOST]:PORT, got '" << options.at("target") << "'\n";
+    if (!target || target->port == 0) {
+        std::cerr << "wgconform: --target: expected HOST:PORT or [V6HOST]:PORT, got '" << options.at("target") << "'\n";
+        return std::nullopt;
+    }
     return target;
 }
 

@@ -33,12 +33,13 @@ std::string address_text(int family, const std::uint8_t* bytes) {
 
 std::uint16_t load_be16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
 
-/// A TAI64N label as UTC, e.g. "2024-05-01 12:00:00.123456789 UTC" (§5.1).
+/// A TAI64N label as UTC, e.g. "2024-05-01 12:00:00.123456789 UTC" (§5.1),
+/// read as the kernel and wireguard-go write it: 2^62 + 10 + Unix seconds.
 std::string tai64n_text(const crypto::Tai64n& timestamp) {
     const std::uint64_t label = load_be64(timestamp.bytes().data());
-    const std::uint32_t nanoseconds = load_be32(timestamp.bytes().data() + 8);
-    if (label < crypto::Tai64n::kEpochOffset) return "before 1970 (label " + std::to_string(label) + ")";
-    const auto seconds = static_cast<std::time_t>(label - crypto::Tai64n::kEpochOffset);
+    const std::uint32_t nanoseconds = timestamp.nanoseconds();
+    if (label < wire::kTai64Base + wire::kTaiMinusUnixSeconds) return "before 1970 (label " + std::to_string(label) + ")";
+    const auto seconds = static_cast<std::time_t>(timestamp.unix_seconds());
     std::tm utc{};
     if (!gmtime_r(&seconds, &utc)) return "label " + std::to_string(label);
     char text[64];

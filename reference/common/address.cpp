@@ -74,7 +74,7 @@ std::optional<Endpoint> Endpoint::parse(std::string_view text) {
     }
     Endpoint e;
     const auto address = IpAddress::parse(host);
-    if (!address || !parse_decimal(port, e.port) || e.port == 0) return std::nullopt;
+    if (!address || !parse_decimal(port, e.port)) return std::nullopt;
     e.address = *address;
     return e;
 }

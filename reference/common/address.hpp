@@ -43,7 +43,9 @@ struct Endpoint {
     IpAddress address;
     std::uint16_t port = 0;
 
-    /// "192.0.2.1:51820" or "[2001:db8::1]:51820", port 1 to 65535.
+    /// "192.0.2.1:51820" or "[2001:db8::1]:51820", port 0 to 65535 (0 is
+    /// legal in configuration, as wireguard-go accepts it; callers that must
+    /// send somewhere check for it).
     static std::optional<Endpoint> parse(std::string_view text);
     std::string to_string() const;
     auto operator<=>(const Endpoint&) const = default;

@@ -10,7 +10,7 @@ std::string_view to_string(DropReason reason) {
         "malformed",       "bad_mac1",     "decrypt_failed", "unknown_static_key", "timestamp_not_newer",
         "low_order_point", "handshake_flood", "rate_limited", "cookie_required",  "unknown_index",
         "replay",          "expired_session", "allowed_ips", "no_route",         "no_endpoint",
-        "not_ip",          "queue_full",      "handshake_gave_up"};
+        "not_ip",          "queue_full",      "handshake_gave_up", "no_identity",      "unsolicited_cookie"};
     return kNames[static_cast<std::size_t>(reason)];
 }
 
@@ -24,13 +24,15 @@ std::string_view paper_section(DropReason reason) {
         case DropReason::decrypt_failed:
         case DropReason::low_order_point: return "5.4";
         case DropReason::rate_limited:
-        case DropReason::cookie_required: return "5.4.7";
+        case DropReason::cookie_required:
+        case DropReason::unsolicited_cookie: return "5.4.7";
         case DropReason::unknown_index:
         case DropReason::replay: return "5.4.6";
         case DropReason::expired_session: return "6.2";
         case DropReason::allowed_ips:
         case DropReason::no_route: return "3";
         case DropReason::handshake_gave_up: return "6.4";
+        case DropReason::no_identity:
         case DropReason::no_endpoint:
         case DropReason::not_ip:
         case DropReason::queue_full: return "5.4";

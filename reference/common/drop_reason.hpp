@@ -29,8 +29,10 @@ enum class DropReason : std::uint8_t {
     not_ip,               ///< an interface packet or decrypted payload is not a whole IP packet
     queue_full,           ///< a packet waiting for a handshake was pushed out by newer ones
     handshake_gave_up,    ///< §6.4: REKEY_ATTEMPT_TIME passed; waiting packets dropped
+    no_identity,          ///< no private key is configured: no handshake is made or answered
+    unsolicited_cookie,   ///< §5.4.7: a cookie reply to no message we sent, or a second reply to one
 };
-inline constexpr std::size_t kDropReasonCount = 18;
+inline constexpr std::size_t kDropReasonCount = 20;
 
 /// The counter name, e.g. "bad_mac1" (UAPI `wgref_drops_bad_mac1`).
 std::string_view to_string(DropReason reason);

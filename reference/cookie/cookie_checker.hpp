@@ -54,12 +54,22 @@ private:
     bool has_secret_ = false;
 };
 
-/// The initiator's side: the last cookie a peer sent us, and its age.
-class ReceivedCookie {
+/// The sender's side, one per peer (the kernel's struct cookie): the mac1 of
+/// the last handshake message we sent it, which a cookie reply must be sealed
+/// against, and the last cookie it gave us, for our mac2.
+class PeerCookie {
 public:
+    /// We sent the peer a handshake message (initiation or response) carrying `mac1`.
+    void message_sent(const crypto::Mac& mac1) { awaiting_reply_to_ = mac1; }
+    /// §5.4.7: the mac1 a cookie reply from the peer must answer: that of the
+    /// last message we sent, and only once (the kernel's have_sent_mac1), so
+    /// one message earns at most one cookie. nullopt when no reply is expected.
+    const std::optional<crypto::Mac>& awaited_reply() const { return awaiting_reply_to_; }
+    /// A cookie reply decrypted: its cookie is ours for mac2 from `now`.
     void store(const crypto::Mac& cookie, Time now) {
         cookie_ = cookie;
         received_ = now;
+        awaiting_reply_to_.reset();
     }
     /// The cookie to put in mac2, if one younger than wire::kCookieValidity is held.
     std::optional<crypto::Mac> for_mac2(Time now) const {
@@ -68,6 +78,7 @@ public:
     }
 
 private:
+    std::optional<crypto::Mac> awaiting_reply_to_;
     std::optional<crypto::Mac> cookie_;
     Time received_{};
 };

@@ -41,12 +41,23 @@ TEST_CASE("A cookie reply's cookie makes mac2 valid, for that source only", "[co
     CHECK_FALSE(checker.mac2_is_valid(message, kSource, 1s + wire::kCookieSecretMaxAge));  // the secret aged out
 }
 
-TEST_CASE("The initiator forgets a cookie after two minutes", "[cookie]") {
-    cookie::ReceivedCookie jar;
+TEST_CASE("A held cookie is used for 115 s: the secret's 120 s less 5 s in flight, as the kernel does", "[cookie]") {
+    cookie::PeerCookie jar;
     CHECK_FALSE(jar.for_mac2(0s));
     jar.store(crypto::Mac{9}, 10s);
-    CHECK(jar.for_mac2(10s + 119s));
-    CHECK_FALSE(jar.for_mac2(10s + 120s));
+    CHECK(jar.for_mac2(10s + 114s));
+    CHECK_FALSE(jar.for_mac2(10s + 115s));
+}
+
+TEST_CASE("One message we sent earns at most one cookie reply", "[cookie]") {
+    cookie::PeerCookie jar;
+    CHECK_FALSE(jar.awaited_reply());  // nothing sent: no reply is expected
+    jar.message_sent(crypto::Mac{1});
+    jar.message_sent(crypto::Mac{2});  // a newer message: a reply must answer it
+    REQUIRE(jar.awaited_reply());
+    CHECK(*jar.awaited_reply() == crypto::Mac{2});
+    jar.store(crypto::Mac{7}, 0s);
+    CHECK_FALSE(jar.awaited_reply());  // a second reply to the same message is refused
 }
 
 TEST_CASE("Rate limiter: bursts of 5, then 20 per second, per source; IPv6 by /64", "[cookie]") {

@@ -22,8 +22,8 @@ PeerId Device::set_peer(const PeerConfig& config) {
     Peer* p = nullptr;
     if (auto existing = find_peer(config.public_key)) {
         p = &peer(*existing);
-        // A new PSK makes every derived key wrong: start from scratch.
-        if (!(p->remote.preshared_key == config.preshared_key)) erase_keys(*p);
+        // Sessions survive a new PSK: it enters only the next handshake (as in
+        // the kernel and wireguard-go, which store it and change nothing else).
         allowed_ips_.remove_peer(p->id);
     } else {
         auto fresh = std::make_unique<Peer>(next_peer_id_++, indices_);
@@ -50,15 +50,20 @@ bool Device::remove_peer(const crypto::PublicKey& public_key) {
 }
 
 void Device::set_private_key(const crypto::PrivateKey& private_key) {
+    auto identity = handshake::StaticIdentity::from_private_key(private_key);
     // `wg syncconf` re-sends the key it read back: the same key changes
     // nothing (as in the kernel and wireguard-go), or no session would survive.
-    if (private_key == identity_.private_key) return;
-    identity_ = handshake::StaticIdentity::from_private_key(private_key);
+    if (identity.private_key == identity_.private_key) return;
+    identity_ = std::move(identity);
     cookie_checker_ = cookie::CookieChecker(cookie::MacKeys::of(identity_.public_key));
-    // Sessions were made with the old key: the peers will not recognise us
-    // until a new handshake, so drop them now rather than let them time out.
-    for (auto& [id, p] : peers_) erase_keys(*p);
-    remove_peer(identity_.public_key);
+    // Key pairs made with the old key must not send again (the peer will want
+    // a handshake with the new one), but packets already in flight on them are
+    // still received: the kernel's wg_noise_expire_current_peer_keypairs.
+    for (auto& [id, p] : peers_) {
+        p->sessions.expire_sending();
+        p->timers.identity_changed();
+    }
+    if (has_identity()) remove_peer(identity_.public_key);
 }
 
 PeerId Device::ensure_peer(const crypto::PublicKey& public_key) {
@@ -69,10 +74,8 @@ PeerId Device::ensure_peer(const crypto::PublicKey& public_key) {
 }
 
 void Device::set_preshared_key(PeerId id, const crypto::SymmetricKey& preshared_key) {
-    Peer& p = peer(id);
-    if (p.remote.preshared_key == preshared_key) return;  // unchanged: keep the sessions
-    erase_keys(p);
-    p.remote.preshared_key = preshared_key;
+    // Only the next handshake uses it; the sessions stay (see set_peer).
+    peer(id).remote.preshared_key = preshared_key;
 }
 
 void Device::set_endpoint(PeerId id, const Endpoint& endpoint) { peer(id).endpoint = endpoint; }
@@ -125,7 +128,7 @@ std::optional<Endpoint> Device::endpoint(PeerId id) const { return peer(id).endp
 
 bool Device::has_sending_session(PeerId id, Time now) const {
     const Keypair* current = peer(id).sessions.current();
-    return current && !timers::keys_expired(current->age(now));
+    return current && current->may_send && !timers::sending_expired(current->age(now));
 }
 
 // ---- time: the timers of §6 ----------------------------------------------
@@ -156,9 +159,11 @@ void Device::carry_out(Peer& p, timers::TimerAction action, Time now, Outbox& ou
         case TimerAction::give_up_handshake:
             // §6.4: after REKEY_ATTEMPT_TIME, stop trying; the packets that
             // waited are dropped, and keys go after 3 x REJECT_AFTER_TIME.
+            // (The initiation stays in flight, as in the kernel: a very late
+            // response is still taken.)
             for (std::size_t i = 0; i < p.staged.size(); ++i) drop(out, DropReason::handshake_gave_up, now, p.id);
             p.staged.clear();
-            return p.sessions.initiation_abandoned();
+            return;
         case TimerAction::send_keepalive:
             return send_keepalive(p, now, out);
         case TimerAction::begin_new_handshake:
@@ -190,28 +195,23 @@ Duration Device::jitter() {
     return std::chrono::microseconds(r % static_cast<std::uint32_t>(max + 1));
 }
 
-bool Device::keys_usable(const Keypair& keypair, Time now) const {
-    return options_.flaws.no_session_expiry || !timers::keys_expired(keypair.age(now));
+bool Device::may_send_with(const Keypair& keypair, Time now) const {
+    return keypair.may_send && (options_.flaws.no_session_expiry || !timers::sending_expired(keypair.age(now)));
+}
+
+bool Device::may_receive_with(const Keypair& keypair, Time now) const {
+    return options_.flaws.no_session_expiry || !timers::receiving_expired(keypair.age(now));
 }
 
 crypto::Tai64n Device::next_timestamp(Time now) {
     // §5.1 needs only that our timestamps grow, across restarts too, so they
-    // follow the wall clock: protocol time plus the Unix time at its origin,
-    // which the I/O shell supplies. If the clock steps back we still move
-    // forward by a nanosecond, or the peer would ignore us until it caught up.
-    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now);
-    auto candidate = crypto::Tai64n::from_unix(options_.unix_time_at_origin + static_cast<std::uint64_t>(seconds.count()),
-                                               static_cast<std::uint32_t>((now - seconds).count()));
-    if (!candidate.is_after(last_timestamp_)) {
-        const ByteView last = last_timestamp_.view();
-        std::uint64_t s = load_be64(last.data()) - crypto::Tai64n::kEpochOffset;
-        std::uint32_t ns = load_be32(last.data() + 8) + 1;
-        if (ns >= 1'000'000'000) {
-            ns = 0;
-            ++s;
-        }
-        candidate = crypto::Tai64n::from_unix(s, ns);
-    }
+    // follow the wall clock: protocol time plus the Unix time at its origin
+    // (to the nanosecond), which the I/O shell supplies, whitened as the
+    // kernel does (crypto/tai64n.hpp). Two initiations in one 2^24 ns step,
+    // or a clock that steps back, still move forward by a step, or the peer
+    // would ignore us until the clock caught up.
+    auto candidate = crypto::Tai64n::for_initiation(options_.unix_time_at_origin + now);
+    if (!candidate.is_after(last_timestamp_)) candidate = last_timestamp_.next_whitened();
     last_timestamp_ = candidate;
     return candidate;
 }

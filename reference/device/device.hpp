@@ -72,9 +72,10 @@ struct DeviceOptions {
     std::size_t mtu = wire::kDefaultMtu;
     int load_threshold = cookie::LoadMeter::kDefaultThreshold;
     std::size_t max_staged_packets = wire::kMaxStagedPackets;
-    /// Unix seconds at protocol time zero: initiation timestamps (§5.1) must
-    /// follow the wall clock so they keep growing across restarts.
-    std::uint64_t unix_time_at_origin = 1'700'000'000;
+    /// The Unix time (since the epoch, in nanoseconds: no truncation) at
+    /// protocol time zero. Initiation timestamps (§5.1) follow the wall clock,
+    /// so they keep growing across restarts.
+    Duration unix_time_at_origin = std::chrono::seconds(1'700'000'000);
     /// Opt-in: called with each handshake's secrets (never set it in production).
     std::function<void(const HandshakeSecrets&)> on_handshake_secrets;
     DeviceFlaws flaws;
@@ -89,16 +90,21 @@ public:
 
     // ---- configuration (device.cpp) ----
     /// Adds a peer, or replaces the configuration of the peer with that key
-    /// (its sessions are kept only if its PSK is unchanged).
+    /// (its sessions are kept, as the kernel keeps them when only the PSK changes).
     PeerId set_peer(const PeerConfig& config);
     bool remove_peer(const crypto::PublicKey& public_key);
     std::optional<PeerId> find_peer(const crypto::PublicKey& public_key) const;
     std::vector<PeerId> peers() const;
 
-    /// A new identity: every session and handshake in progress is dropped,
-    /// and a peer with our own new public key is removed (it could never work).
+    /// A new identity, clamped (RFC 7748 §5) as the kernel stores it; all
+    /// zeros means none. Handshakes in progress end and no key pair made with
+    /// the old key sends again (they still receive what is in flight), and a
+    /// peer with our own new public key is removed (it could never work).
     void set_private_key(const crypto::PrivateKey& private_key);
     const crypto::PrivateKey& private_key() const { return identity_.private_key; }
+    /// The kernel's has_identity: a non-zero private key. Without one, no
+    /// handshake is sent or answered.
+    bool has_identity() const { return !identity_.private_key.is_zero(); }
     /// The peer with this key, created (with no allowed IPs) if it is new.
     PeerId ensure_peer(const crypto::PublicKey& public_key);
     void set_preshared_key(PeerId peer, const crypto::SymmetricKey& preshared_key);
@@ -160,7 +166,8 @@ private:
     const Peer& peer(PeerId id) const { return *peers_.at(id); }
     crypto::PrivateKey fresh_ephemeral();
     Duration jitter();
-    bool keys_usable(const Keypair& keypair, Time now) const;
+    bool may_send_with(const Keypair& keypair, Time now) const;
+    bool may_receive_with(const Keypair& keypair, Time now) const;
     bool under_load_for_handshake(Time now);
     crypto::Tai64n next_timestamp(Time now);
     void drop(Outbox& out, DropReason reason, Time now, std::optional<PeerId> peer = std::nullopt);

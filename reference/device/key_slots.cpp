@@ -3,10 +3,9 @@
 
 namespace wg::device {
 
-void KeySlots::initiation_sent(handshake::InitiatorHandshake initiation, const crypto::Mac& sent_mac1) {
+void KeySlots::initiation_sent(handshake::InitiatorHandshake initiation) {
     if (initiation_) indices_.release(initiation_->sender_index());
     initiation_ = std::move(initiation);
-    initiation_mac1_ = sent_mac1;
 }
 
 void KeySlots::initiation_abandoned() {
@@ -41,12 +40,18 @@ Keypair& KeySlots::response_consumed(handshake::TransportKeys keys, Time now) {
     return *current_;
 }
 
-Keypair& KeySlots::response_sent(handshake::TransportKeys keys, const crypto::Mac& sent_mac1, Time now) {
-    // The responder waits for key confirmation (§5.4.6).
+Keypair& KeySlots::response_sent(handshake::TransportKeys keys, Time now) {
+    // Their initiation crossed ours: consuming theirs ends ours (as in the
+    // kernel, whose one handshake state moves on to CONSUMED_INITIATION), so
+    // a late response to our initiation finds nothing and is ignored.
+    initiation_abandoned();
+    // The responder waits for key confirmation (§5.4.6): the new keys wait in
+    // `next`, replacing any that waited there; and, as the kernel's
+    // add_new_keypair does, `previous` goes too, so at most two key pairs
+    // the peer may still use survive (current, and the new next).
     retire(next_);
+    retire(previous_);
     next_ = make_keypair(std::move(keys), now);
-    last_response_index_ = next_->keys.local_index;
-    last_response_mac1_ = sent_mac1;
     return *next_;
 }
 // [install-keypair]
@@ -57,6 +62,13 @@ bool KeySlots::key_confirmed(const Keypair& keypair) {
     previous_ = std::move(current_);
     current_ = std::move(next_);
     return true;
+}
+
+void KeySlots::expire_sending() {
+    initiation_abandoned();
+    for (Keypair* k : {current_.get(), next_.get()}) {
+        if (k) k->may_send = false;
+    }
 }
 
 void KeySlots::erase() {
@@ -80,12 +92,6 @@ Keypair* KeySlots::keypair_with_index(std::uint32_t index) {
     for (Keypair* k : {current_.get(), next_.get(), previous_.get()}) {
         if (k && k->keys.local_index == index) return k;
     }
-    return nullptr;
-}
-
-const crypto::Mac* KeySlots::mac1_sent_with_index(std::uint32_t index) const {
-    if (initiation_with_index(index)) return &initiation_mac1_;
-    if (last_response_index_ == index) return &last_response_mac1_;
     return nullptr;
 }
 

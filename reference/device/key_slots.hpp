@@ -16,11 +16,17 @@
 //     current   the keys we send with.
 //     previous  the keys before, still accepted for packets that were in
 //               flight during a rekey.
-// The transitions, each a method below:
+// The transitions, each a method below (the kernel's add_new_keypair and
+// wg_noise_received_with_keypair):
 //     response_consumed  initiator: new keys -> current; current -> previous
 //                        (an unconfirmed next -> previous, the old current goes)
-//     response_sent      responder: new keys -> next (the old next goes)
+//     response_sent      responder: new keys -> next; the old next and the old
+//                        previous go, and so does our own initiation in flight
+//                        (the peer's initiation and ours crossed: theirs wins)
 //     key_confirmed      responder: next -> current; current -> previous
+//     expire_sending     a new identity: the handshake in flight goes, and
+//                        current and next may no longer send (they still
+//                        receive what is in flight)
 //     erase              every slot and the handshake in flight emptied (§6.3)
 // Each key pair and each handshake owns one index in the device's IndexTable;
 // these transitions take and give back those indices, so the table never
@@ -44,9 +50,12 @@ struct Keypair {
     Time created{};
     std::uint64_t next_send_counter = 0;
     transport::ReplayWindow replay;
+    bool may_send = true;  ///< false once our identity changed (the kernel's sending.is_valid)
 
-    /// What the rules of §6.2 look at (timers::keys_expired and the rekey rules).
-    timers::KeypairAge age(Time now) const { return {now - created, keys.we_initiated, next_send_counter}; }
+    /// What the rules of §6.2 look at (timers::sending_expired and the others).
+    timers::KeypairAge age(Time now) const {
+        return {now - created, keys.we_initiated, next_send_counter, replay.any_accepted() ? replay.newest() + 1 : 0};
+    }
 };
 
 class KeySlots {
@@ -64,18 +73,19 @@ public:
     void release_unused(std::uint32_t index) { indices_.release(index); }
 
     // ---- transitions ----
-    /// We sent `initiation` with mac1 `sent_mac1`; one still in flight is forgotten.
-    void initiation_sent(handshake::InitiatorHandshake initiation, const crypto::Mac& sent_mac1);
+    /// We sent `initiation`; one still in flight is forgotten.
+    void initiation_sent(handshake::InitiatorHandshake initiation);
     /// §6.4: we gave up on the handshake in flight.
     void initiation_abandoned();
     /// Initiator: the response to our initiation was consumed; `keys` become current.
     Keypair& response_consumed(handshake::TransportKeys keys, Time now);
-    /// Responder: we answered an initiation (our response's mac1 was
-    /// `sent_mac1`); `keys` wait in `next` for key confirmation.
-    Keypair& response_sent(handshake::TransportKeys keys, const crypto::Mac& sent_mac1, Time now);
+    /// Responder: we answered an initiation; `keys` wait in `next` for key confirmation.
+    Keypair& response_sent(handshake::TransportKeys keys, Time now);
     /// Responder: data arrived on `keypair`; if it is `next`, it becomes
     /// current. Returns whether it was next (the handshake just completed).
     bool key_confirmed(const Keypair& keypair);
+    /// Our private key changed: nothing may be sent on keys made with the old one.
+    void expire_sending();
     /// Every key and the handshake in flight erased.
     void erase();
 
@@ -85,12 +95,9 @@ public:
     const handshake::InitiatorHandshake* initiation_with_index(std::uint32_t index) const;
     /// The key pair whose local index is `index`: current, next or previous.
     Keypair* keypair_with_index(std::uint32_t index);
-    /// The keys to send with (may be expired: the caller asks timers::keys_expired).
+    /// The keys to send with (may be expired: the caller asks timers::sending_expired).
     Keypair* current() { return current_.get(); }
     const Keypair* current() const { return current_.get(); }
-    /// §5.4.7: a cookie reply to `index` must answer a message we sent with
-    /// it: our initiation in flight or our last response. Its mac1, or null.
-    const crypto::Mac* mac1_sent_with_index(std::uint32_t index) const;
 
 private:
     void retire(std::unique_ptr<Keypair>& slot);
@@ -99,9 +106,6 @@ private:
     PeerId peer_;
     IndexTable& indices_;
     std::optional<handshake::InitiatorHandshake> initiation_;
-    crypto::Mac initiation_mac1_{};
-    std::optional<std::uint32_t> last_response_index_;
-    crypto::Mac last_response_mac1_{};
     std::unique_ptr<Keypair> current_, previous_, next_;
 };
 

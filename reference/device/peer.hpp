@@ -31,8 +31,9 @@ struct Peer {
 
     /// §5.1: the newest timestamp accepted from it; replays of older ones fail.
     crypto::Tai64n latest_timestamp;
-    /// §5.4.7: the cookie it last gave us, for mac2 of what we send it.
-    cookie::ReceivedCookie cookie;
+    /// §5.4.7: the mac1 a cookie reply from it must answer, and the cookie
+    /// it last gave us, for mac2 of what we send it.
+    cookie::PeerCookie cookie;
 
     KeySlots sessions;
     std::deque<Bytes> staged;  ///< packets waiting for a session (§6: sent once one exists)

@@ -52,6 +52,7 @@ bool Device::admit_handshake(const Endpoint& from, ByteView message, std::uint32
 }
 
 void Device::receive_initiation(const Endpoint& from, const wire::InitiationMessage& message, Time now, Outbox& out) {
+    if (!has_identity()) return drop(out, DropReason::no_identity, now);
     if (!admit_handshake(from, message.bytes(), message.sender(), now, out)) return;
     auto consumed = handshake::consume_initiation(message, identity_, *this);
     if (!consumed) return drop(out, consumed.error(), now);
@@ -60,6 +61,7 @@ void Device::receive_initiation(const Endpoint& from, const wire::InitiationMess
     p.latest_timestamp = consumed.value().timestamp;  // §5.1: replays of this one now fail
     p.timers.initiation_consumed(now);
     emit(out, EventKind::initiation_received, p.id, now);
+    update_endpoint(p, from, now, out);
 
     // §5.4.3: answer with a fresh ephemeral key and a fresh index.
     handshake::ResponseParameters params;
@@ -75,20 +77,22 @@ void Device::receive_initiation(const Endpoint& from, const wire::InitiationMess
         p.sessions.release_unused(params.sender_index);
         return drop(out, DropReason::low_order_point, now, p.id);
     }
-    const crypto::Mac sent_mac1 = cookie::add_macs(response, p.macs.mac1_key, p.cookie.for_mac2(now));
-    update_endpoint(p, from, now, out);
-    Keypair& keypair = p.sessions.response_sent(std::move(*keys), sent_mac1, now);
+    p.cookie.message_sent(cookie::add_macs(response, p.macs.mac1_key, p.cookie.for_mac2(now)));
+    Keypair& keypair = p.sessions.response_sent(std::move(*keys), now);
     if (options_.flaws.send_before_confirmation) p.sessions.key_confirmed(keypair);
     p.timers.session_derived(now);
+    p.timers.any_authenticated_packet_traversal(now);
+    p.timers.any_authenticated_packet_sent();
+    p.timers.response_sent(now);  // §6.4: no initiation of ours for REKEY_TIMEOUT now
     p.stats.tx_bytes += response.size();
     out.add_datagram(from, response);
     emit(out, EventKind::response_sent, p.id, now);
     p.timers.any_authenticated_packet_received();
     p.timers.any_authenticated_packet_traversal(now);
-    p.timers.any_authenticated_packet_sent();
 }
 
 void Device::receive_response(const Endpoint& from, const wire::ResponseMessage& message, Time now, Outbox& out) {
+    if (!has_identity()) return drop(out, DropReason::no_identity, now);
     if (!admit_handshake(from, message.bytes(), message.sender(), now, out)) return;
     const auto owner = indices_.owner(message.receiver());
     if (!owner) return drop(out, DropReason::unknown_index, now);
@@ -98,32 +102,30 @@ void Device::receive_response(const Endpoint& from, const wire::ResponseMessage&
     auto keys = initiation->consume_response(message, identity_, p.remote);
     if (!keys) return drop(out, keys.error(), now, p.id);
     emit(out, EventKind::response_received, p.id, now);
-    p.stats.rx_bytes += message.bytes().size();
     update_endpoint(p, from, now, out);
     p.sessions.response_consumed(std::move(keys).value(), now);  // a response is consumed once
     p.timers.session_derived(now);
     p.timers.handshake_complete();
-    p.timers.any_authenticated_packet_received();
-    p.timers.any_authenticated_packet_traversal(now);
     ++p.stats.handshakes_completed;
     p.stats.last_handshake = now;
     // The initiator speaks first on a new session: the packets that waited,
     // or else a keepalive, which confirms the keys to the responder (§5.4.6).
-    if (p.staged.empty()) {
-        send_keepalive(p, now, out);
-    } else {
-        send_staged_packets(p, now, out);
-    }
+    send_keepalive(p, now, out);
+    p.stats.rx_bytes += message.bytes().size();
+    p.timers.any_authenticated_packet_received();
+    p.timers.any_authenticated_packet_traversal(now);
 }
 
 void Device::receive_cookie_reply(const wire::CookieReplyMessage& message, Time now, Outbox& out) {
+    // The reply names one of our indices (a handshake's or a key pair's), and
+    // so the peer whose message it answers.
     const auto owner = indices_.owner(message.receiver());
     if (!owner) return drop(out, DropReason::unknown_index, now);
     Peer& p = peer(*owner);
-    // §5.4.7: a cookie reply is only accepted for a handshake message we
-    // sent: our pending initiation, or the last response we gave.
-    const crypto::Mac* answered_mac1 = p.sessions.mac1_sent_with_index(message.receiver());
-    if (!answered_mac1) return drop(out, DropReason::unknown_index, now, p.id);
+    // §5.4.7: it must answer the last handshake message we sent that peer,
+    // and only once: one message, one cookie.
+    const auto& answered_mac1 = p.cookie.awaited_reply();
+    if (!answered_mac1) return drop(out, DropReason::unsolicited_cookie, now, p.id);
     auto cookie = cookie::consume_cookie_reply(message, message.receiver(), p.macs.cookie_key, *answered_mac1);
     if (!cookie) return drop(out, cookie.error(), now, p.id);
     p.cookie.store(cookie.value(), now);
@@ -141,7 +143,7 @@ void Device::receive_data(const Endpoint& from, const wire::DataMessage& message
     Peer& p = peer(*owner);
     Keypair* keypair = p.sessions.keypair_with_index(message.receiver());
     if (!keypair) return drop(out, DropReason::unknown_index, now, p.id);
-    if (!keys_usable(*keypair, now)) return drop(out, DropReason::expired_session, now, p.id);
+    if (!may_receive_with(*keypair, now)) return drop(out, DropReason::expired_session, now, p.id);
     // A cheap look at the window before the expensive decryption...
     const bool check_replay = !options_.flaws.accept_replayed_data;
     if (check_replay && !keypair->replay.may_accept(message.counter())) return drop(out, DropReason::replay, now, p.id);
@@ -158,8 +160,11 @@ void Device::receive_data(const Endpoint& from, const wire::DataMessage& message
         return drop(out, DropReason::replay, now, p.id);
     }
 
-    // Key confirmation: the initiator used the responder's new keys, so
-    // the responder may now send with them.
+    // The packet is authentic and fresh: the endpoint follows it (§2.1), before
+    // anything is sent in answer, so what we send goes where the peer now is.
+    update_endpoint(p, from, now, out);
+    // Key confirmation: the initiator used the responder's new keys, so the
+    // responder may now send with them, starting with what waited.
     if (p.sessions.key_confirmed(*keypair)) {
         // For the responder, this is when the handshake is complete (as in
         // the kernel): both sides have now shown they hold the same keys.
@@ -169,21 +174,24 @@ void Device::receive_data(const Endpoint& from, const wire::DataMessage& message
         emit(out, EventKind::session_confirmed, p.id, now);
         send_staged_packets(p, now, out);
     }
-    p.stats.rx_bytes += message.bytes().size();
-    update_endpoint(p, from, now, out);
-    p.timers.any_authenticated_packet_received();
-    p.timers.any_authenticated_packet_traversal(now);
     // §6.2: a receiver whose own (initiated) keys near REJECT_AFTER_TIME asks
-    // for fresh ones, in case it has nothing to send that would trigger it.
-    if (p.sessions.current() && timers::rekey_after_receive(p.sessions.current()->age(now))) {
+    // for fresh ones, once, in case it has nothing to send that would.
+    if (const Keypair* current = p.sessions.current(); current && current->may_send &&
+                                                       p.timers.rekey_on_receive(current->age(now))) {
         initiate_handshake(p, now, out, /*is_retry=*/false);
     }
+    p.stats.rx_bytes += message.bytes().size();
+    p.timers.any_authenticated_packet_received();
+    p.timers.any_authenticated_packet_traversal(now);
 
     const ByteView padded{plaintext.data(), opened.value()};
     if (padded.empty()) {
         ++p.stats.keepalives_received;
         return emit(out, EventKind::keepalive_received, p.id, now);
     }
+    // §6.5: data arrived, so a keepalive is due if we send nothing back,
+    // whatever the inner packet turns out to be (as the kernel arms it).
+    if (!options_.flaws.no_passive_keepalive) p.timers.data_received(now);
     const auto length = transport::inner_packet_length(padded);
     if (!length) return drop(out, DropReason::not_ip, now, p.id);
     const ByteView inner = padded.first(*length);
@@ -194,7 +202,6 @@ void Device::receive_data(const Endpoint& from, const wire::DataMessage& message
     }
     out.add_to_interface(inner);
     // [receive-data]
-    if (!options_.flaws.no_passive_keepalive) p.timers.data_received(now);
 }
 
 void Device::update_endpoint(Peer& p, const Endpoint& from, Time now, Outbox& out) {

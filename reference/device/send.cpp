@@ -17,20 +17,22 @@ void Device::send_packet(ByteView ip_packet, Time now, Outbox& out) {
     const auto id = allowed_ips_.lookup_packet_destination(ip_packet);
     if (!id) return drop(out, DropReason::no_route, now);
     Peer& p = peer(*id);
-    if (encrypt_and_send(p, ip_packet, now, out)) return;
-    // No usable session: keep the packet for when the handshake completes.
+    // The usual case: nothing is waiting and the keys are good, so seal it now.
+    if (p.staged.empty() && encrypt_and_send(p, ip_packet, now, out)) return;
+    // Otherwise it waits behind the others (the kernel's staged queue, bounded
+    // by dropping the oldest), and they all go when keys allow.
     if (p.staged.size() >= options_.max_staged_packets) {
         p.staged.pop_front();
         drop(out, DropReason::queue_full, now, p.id);
     }
     p.staged.emplace_back(ip_packet.begin(), ip_packet.end());
-    initiate_handshake(p, now, out, /*is_retry=*/false);
+    send_staged_packets(p, now, out);
     // [send-packet]
 }
 
 bool Device::encrypt_and_send(Peer& p, ByteView packet, Time now, Outbox& out) {
     Keypair* keypair = p.sessions.current();
-    if (!keypair || !keys_usable(*keypair, now)) return false;
+    if (!keypair || !may_send_with(*keypair, now)) return false;
     if (!p.endpoint) {
         drop(out, DropReason::no_endpoint, now, p.id);
         return true;  // nowhere to send; waiting for a handshake will not help
@@ -40,10 +42,11 @@ bool Device::encrypt_and_send(Peer& p, ByteView packet, Time now, Outbox& out) {
     transport::seal_data_message(keypair->keys.sending, keypair->keys.remote_index, keypair->next_send_counter++,
                                  packet, padded, d.bytes);
     p.stats.tx_bytes += d.bytes.size();
-    if (!packet.empty()) p.timers.data_sent(now, jitter());
-    p.timers.any_authenticated_packet_sent();
     p.timers.any_authenticated_packet_traversal(now);
-    // §6.2: the initiator of the current session rekeys when it grows old.
+    p.timers.any_authenticated_packet_sent();
+    if (!packet.empty()) p.timers.data_sent(now, jitter());
+    if (packet.empty()) emit(out, EventKind::keepalive_sent, p.id, now);
+    // §6.2: old keys, or many messages on them, ask for a new handshake.
     if (!options_.flaws.no_rekey_after_time && timers::rekey_after_send(keypair->age(now))) {
         if (p.sessions.handshake_state() == KeySlots::HandshakeState::none) emit(out, EventKind::rekey, p.id, now);
         initiate_handshake(p, now, out, /*is_retry=*/false);
@@ -53,26 +56,27 @@ bool Device::encrypt_and_send(Peer& p, ByteView packet, Time now, Outbox& out) {
 
 void Device::send_staged_packets(Peer& p, Time now, Outbox& out) {
     while (!p.staged.empty()) {
-        const Bytes packet = std::move(p.staged.front());
-        p.staged.pop_front();
-        if (!encrypt_and_send(p, packet, now, out)) {
-            p.staged.push_front(packet);
-            return;
+        if (!encrypt_and_send(p, p.staged.front(), now, out)) {
+            // No keys to send with: the packets keep waiting, and a handshake
+            // is asked for (the kernel's send_staged_packets, out_nokey).
+            return initiate_handshake(p, now, out, /*is_retry=*/false);
         }
+        p.staged.pop_front();
     }
 }
 
 void Device::send_keepalive(Peer& p, Time now, Outbox& out) {
-    if (!p.endpoint) return;
-    // A keepalive is a packet like any other: with no usable session it
-    // waits for a handshake, and the initiator's first message after the
-    // response is a keepalive anyway (receive_response).
-    if (!encrypt_and_send(p, {}, now, out)) return initiate_handshake(p, now, out, /*is_retry=*/false);
-    emit(out, EventKind::keepalive_sent, p.id, now);
+    // A keepalive is an empty data packet, sent only when nothing else is
+    // about to be: if packets wait, they go instead (or wait for a handshake
+    // together); the kernel's wg_packet_send_keepalive.
+    if (p.staged.empty()) p.staged.emplace_back();
+    send_staged_packets(p, now, out);
 }
 
 void Device::initiate_handshake(Peer& p, Time now, Outbox& out, bool is_retry) {
-    if (!p.timers.initiation_allowed(now, is_retry)) return;  // §6.4: one per REKEY_TIMEOUT
+    p.timers.handshake_wanted(is_retry);
+    if (!p.timers.initiation_allowed(now)) return;  // §6.4: one per REKEY_TIMEOUT
+    if (!has_identity()) return;  // no private key: nothing to initiate with
     if (!p.endpoint) return drop(out, DropReason::no_endpoint, now, p.id);
 
     // §5.4.2: a fresh ephemeral key, index and timestamp for every initiation.
@@ -91,15 +95,15 @@ void Device::initiate_handshake(Peer& p, Time now, Outbox& out, bool is_retry) {
         p.sessions.release_unused(params.sender_index);
         return p.sessions.initiation_abandoned();
     }
-    const crypto::Mac sent_mac1 = cookie::add_macs(initiation, p.macs.mac1_key, p.cookie.for_mac2(now));
-    p.sessions.initiation_sent(std::move(*started), sent_mac1);
+    p.cookie.message_sent(cookie::add_macs(initiation, p.macs.mac1_key, p.cookie.for_mac2(now)));
+    p.sessions.initiation_sent(std::move(*started));
+    p.timers.any_authenticated_packet_traversal(now);
+    p.timers.any_authenticated_packet_sent();
     p.stats.tx_bytes += initiation.size();
     ++p.stats.handshakes_initiated;
     out.add_datagram(*p.endpoint, initiation);
     emit(out, EventKind::initiation_sent, p.id, now);
     p.timers.handshake_initiated(now, jitter());
-    p.timers.any_authenticated_packet_sent();
-    p.timers.any_authenticated_packet_traversal(now);
 }
 
 }  // namespace wg::device

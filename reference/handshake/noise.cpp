@@ -40,8 +40,11 @@ TransportKeys transport_keys(const NoiseState& state, bool we_initiated, std::ui
 
 StaticIdentity StaticIdentity::from_private_key(const PrivateKey& private_key) {
     StaticIdentity identity;
-    identity.private_key = private_key;
-    identity.public_key = crypto::public_key_of(private_key);
+    // All zeros means no key (the kernel's has_identity is false); any other
+    // key is clamped (RFC 7748 §5), as the kernel stores it and shows it.
+    if (private_key.is_zero()) return identity;
+    identity.private_key = crypto::make_private_key(private_key.span());
+    identity.public_key = crypto::public_key_of(identity.private_key);
     return identity;
 }
 

@@ -38,7 +38,7 @@ using crypto::PublicKey;
 using crypto::SymmetricKey;
 using crypto::Tai64n;
 
-/// Our long-term key pair.
+/// Our long-term key pair: both all zeros when no private key is configured.
 struct StaticIdentity {
     PrivateKey private_key;
     PublicKey public_key;

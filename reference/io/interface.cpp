@@ -81,8 +81,10 @@ std::unique_ptr<Interface> Interface::create(const InterfaceOptions& options, st
     device_options.mtu = options.mtu;
     timespec wall{};
     clock_gettime(CLOCK_REALTIME, &wall);
-    const auto origin = wall.tv_sec - std::chrono::duration_cast<std::chrono::seconds>(monotonic_now()).count();
-    device_options.unix_time_at_origin = static_cast<std::uint64_t>(origin);
+    // The Unix time at protocol time zero, to the nanosecond: truncated to
+    // seconds it could put a restarted wgref's timestamps behind its last run's.
+    const Duration origin = std::chrono::seconds(wall.tv_sec) + std::chrono::nanoseconds(wall.tv_nsec) - monotonic_now();
+    device_options.unix_time_at_origin = origin;
     if (!options.keylog_path.empty()) {
         auto key_log = io::KeyLog::open(options.keylog_path, error);
         if (!key_log) return nullptr;
@@ -284,15 +286,16 @@ void Interface::on_uapi_client(int client) {
             reply = handle_request(request, *device_, settings_, changed);
         } catch (const std::exception&) {
             // A bug must cost one request, not the interface and its sessions.
-            reply = "errno=" + std::to_string(EIO) + "\n\n";
+            reply = errno_line(EIO);
         }
         if (changed && settings_.listen_port != old_port) {
             std::string error;
             const std::uint16_t wanted = settings_.listen_port;
             settings_.listen_port = old_port;
-            if (!bind_udp(wanted, error)) reply = "errno=" + std::to_string(EADDRINUSE) + "\n\n";
+            if (!bind_udp(wanted, error)) reply = errno_line(EADDRINUSE);
         }
         [[maybe_unused]] const auto w = ::send(client, reply.data(), reply.size(), MSG_NOSIGNAL);
+        crypto::wipe(reply.data(), reply.size());  // a get answer holds the private key and PSKs
         crypto::wipe(request.data(), request.size());
     }
     ::close(client);

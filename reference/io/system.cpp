@@ -27,11 +27,8 @@ void SystemRng::fill(MutableByteView out) {
 }
 
 crypto::Tai64n tai64n_now() {
-    const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
-    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
-    const auto nanoseconds = std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch - seconds);
-    return crypto::Tai64n::from_unix(static_cast<std::uint64_t>(seconds.count()),
-                                     static_cast<std::uint32_t>(nanoseconds.count()));
+    return crypto::Tai64n::for_initiation(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()));
 }
 
 std::uint64_t monotonic_ms() {

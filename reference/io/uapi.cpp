@@ -14,10 +14,12 @@ namespace {
 template <std::size_t N>
 bool parse_hex_key(std::string_view text, std::array<std::uint8_t, N>& out) {
     Bytes bytes;
-    if (text.size() != 2 * N || !from_hex(text, bytes)) return false;
-    std::copy(bytes.begin(), bytes.end(), out.begin());
-    return true;
+    const bool ok = text.size() == 2 * N && from_hex(text, bytes);
+    if (ok) std::copy(bytes.begin(), bytes.end(), out.begin());
+    crypto::wipe(bytes.data(), bytes.size());  // it may be a private key or a PSK
+    return ok;
 }
+
 
 template <typename Number>
 bool parse_number(std::string_view text, Number& out) {
@@ -28,6 +30,8 @@ bool parse_number(std::string_view text, Number& out) {
 bool parse_bool_true(std::string_view value) { return value == "true"; }
 
 }  // namespace
+
+std::string errno_line(int error) { return "errno=" + std::to_string(error == 0 ? 0 : -error) + "\n\n"; }
 
 Result<DeviceChange, ChangeError> parse_set(std::string_view body) {
     DeviceChange change;
@@ -93,7 +97,10 @@ Result<DeviceChange, ChangeError> parse_set(std::string_view body) {
             peer->persistent_keepalive = std::chrono::seconds(seconds);
         } else if (key == "replace_allowed_ips") {
             if (!parse_bool_true(value)) return bad("only 'true' is allowed");
+            // Lines take effect in order (as wireguard-go applies them): this
+            // one replaces what the peer had, including allowed_ip lines above it.
             peer->replace_allowed_ips = true;
+            peer->allowed_ips.clear();
         } else if (key == "allowed_ip") {
             auto prefix = IpPrefix::parse(value);
             if (!prefix || value.find('/') == std::string_view::npos) return bad("expected ADDRESS/LENGTH");
@@ -130,20 +137,20 @@ void apply(const DeviceChange& change, device::Device& device, InterfaceSettings
 
 std::string format_get(const device::Device& device, const InterfaceSettings& settings) {
     std::ostringstream out;
-    if (!device.private_key().is_zero()) out << "private_key=" << to_hex(device.private_key().view()) << "\n";
+    if (device.has_identity()) out << "private_key=" << to_hex(device.private_key().view()) << "\n";
     out << "listen_port=" << settings.listen_port << "\n";
     if (settings.fwmark) out << "fwmark=" << settings.fwmark << "\n";
     for (const auto id : device.peers()) {
         const auto info = device.peer_info(id);
         out << "public_key=" << to_hex(info.public_key) << "\n";
-        if (!info.preshared_key.is_zero()) out << "preshared_key=" << to_hex(info.preshared_key.view()) << "\n";
+        out << "preshared_key=" << to_hex(info.preshared_key.view()) << "\n";  // zeros for none, as wireguard-go
         out << "protocol_version=1\n";
         if (info.endpoint) out << "endpoint=" << info.endpoint->to_string() << "\n";
         if (info.stats.last_handshake) {
-            const auto since_origin = *info.stats.last_handshake;
-            const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since_origin);
-            out << "last_handshake_time_sec=" << settings.unix_time_at_origin + seconds.count() << "\n";
-            out << "last_handshake_time_nsec=" << (since_origin - seconds).count() << "\n";
+            const Duration unix_time = settings.unix_time_at_origin + *info.stats.last_handshake;
+            const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(unix_time);
+            out << "last_handshake_time_sec=" << seconds.count() << "\n";
+            out << "last_handshake_time_nsec=" << (unix_time - seconds).count() << "\n";
         } else {
             out << "last_handshake_time_sec=0\nlast_handshake_time_nsec=0\n";
         }
@@ -174,12 +181,12 @@ std::string handle_request(std::string_view request, device::Device& device, Int
     if (request.starts_with("get=1\n")) return format_get(device, settings);
     if (request.starts_with("set=1\n")) {
         auto change = parse_set(request.substr(6));
-        if (!change) return "errno=" + std::to_string(EINVAL) + "\n\n";
+        if (!change) return errno_line(EINVAL);
         apply(change.value(), device, settings);
         changed = true;
-        return "errno=0\n\n";
+        return errno_line(0);
     }
-    return "errno=" + std::to_string(EINVAL) + "\n\n";
+    return errno_line(EINVAL);
 }
 
 }  // namespace wg::io

@@ -25,7 +25,7 @@ struct InterfaceSettings {
     std::uint16_t listen_port = 0;
     std::uint32_t fwmark = 0;
     /// Unix seconds at protocol time zero, to report handshake times.
-    std::int64_t unix_time_at_origin = 0;
+    Duration unix_time_at_origin{0};  ///< since the Unix epoch, at protocol time zero
 };
 
 /// One `set` request (or configuration file), fully validated.
@@ -61,6 +61,10 @@ void apply(const DeviceChange& change, device::Device& device, InterfaceSettings
 
 /// The answer to `get=1`, ending with errno=0 and an empty line.
 std::string format_get(const device::Device& device, const InterfaceSettings& settings);
+
+/// The answer's last line: `errno=-N` for a refusal, negative as wireguard-go
+/// writes it and `wg` reads it (`wg` prints strerror(N)), `errno=0` for success.
+std::string errno_line(int error);
 
 /// Answers one whole request (`get=1\n\n` or `set=1\n...\n\n`); `changed`
 /// tells the caller whether settings such as the port may need action.

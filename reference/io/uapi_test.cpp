@@ -53,7 +53,7 @@ TEST_CASE("A bad set line is refused with its line number, and nothing is applie
     io::InterfaceSettings settings;
     bool changed = true;
     const std::string reply = io::handle_request("set=1\nlisten_port=1000\nbogus=1\n\n", d, settings, changed);
-    CHECK(reply == "errno=22\n\n");
+    CHECK(reply == "errno=-22\n\n");  // negative, as wireguard-go writes it and `wg` reads it
     CHECK(settings.listen_port == 0);  // the good first line was not applied either
 }
 
@@ -67,11 +67,15 @@ TEST_CASE("get reports what set configured, in the protocol's order", "[uapi]") 
                                    "\nendpoint=192.0.2.2:51820\nallowed_ip=203.0.113.2/32\n\n",
                                d, settings, changed) == "errno=0\n\n");
     const std::string got = io::handle_request("get=1\n\n", d, settings, changed);
-    CHECK(got.find("private_key=" + hex_key(0x11) + "\nlisten_port=51820\n") == 0);
+    // The private key as stored: clamped (RFC 7748 §5), as the kernel and wireguard-go store and show it.
+    std::string clamped = hex_key(0x11);
+    clamped.replace(0, 2, "10");   // 0x11 & 248
+    clamped.replace(62, 2, "51");  // 0x11 & 127 | 64
+    CHECK(got.find("private_key=" + clamped + "\nlisten_port=51820\n") == 0);
     CHECK(got.find("public_key=" + peer_key + "\n") != std::string::npos);
     CHECK(got.find("endpoint=192.0.2.2:51820\n") != std::string::npos);
     CHECK(got.find("allowed_ip=203.0.113.2/32\n") != std::string::npos);
-    CHECK(got.find("preshared_key=") == std::string::npos);  // none configured, none reported
+    CHECK(got.find("preshared_key=" + std::string(64, '0') + "\n") != std::string::npos);  // always, zeros for none
     // wgref's own read-only counters, in keys that `wg` skips.
     CHECK(got.find("wgref_drops_replay=0\n") != std::string::npos);
     CHECK(got.find("wgref_handshakes_initiated=0\n") != std::string::npos);
@@ -95,8 +99,13 @@ TEST_CASE("Re-applying an unchanged peer, as syncconf does, keeps its session", 
     io::handle_request("set=1\npublic_key=" + b_key + "\nreplace_allowed_ips=true\nallowed_ip=203.0.113.2/32\n\n", a,
                        settings, changed);
     CHECK(a.has_sending_session(1, net.now()));
-    // A new PSK, though, makes the old keys wrong: the session must go.
+    // A new PSK enters only the next handshake: the session stays, as in the
+    // kernel and wireguard-go (which store the key and change nothing else).
     io::handle_request("set=1\npublic_key=" + b_key + "\npreshared_key=" + hex_key(9) + "\n\n", a, settings, changed);
+    CHECK(a.has_sending_session(1, net.now()));
+    // A new private key does end sending on the old keys (the kernel's
+    // wg_noise_expire_current_peer_keypairs).
+    io::handle_request("set=1\nprivate_key=" + hex_key(0x21) + "\n\n", a, settings, changed);
     CHECK_FALSE(a.has_sending_session(1, net.now()));
 }
 
@@ -127,4 +136,36 @@ TEST_CASE("Setting the same private key again keeps every session", "[uapi]") {
     CHECK(a.has_sending_session(1, net.now()));
     a.set_private_key(crypto::PrivateKey::from(Bytes(32, 0x77)));  // a new identity ends them
     CHECK_FALSE(a.has_sending_session(1, net.now()));
+}
+
+TEST_CASE("Lines apply in order: replace_allowed_ips drops the allowed_ip lines above it", "[uapi]") {
+    device::SeededRng rng(4);
+    device::Device d(crypto::PrivateKey{}, rng);
+    io::InterfaceSettings settings;
+    bool changed = false;
+    REQUIRE(io::handle_request("set=1\npublic_key=" + hex_key(0x22) + "\nallowed_ip=192.0.2.0/24\nreplace_allowed_ips=true\n"
+                               "allowed_ip=198.51.100.0/24\n\n", d, settings, changed) == "errno=0\n\n");
+    crypto::PublicKey peer{};
+    peer.fill(0x22);
+    const auto prefixes = d.peer_info(*d.find_peer(peer)).allowed_ips;
+    REQUIRE(prefixes.size() == 1);
+    CHECK(prefixes[0].to_string() == "198.51.100.0/24");
+}
+
+TEST_CASE("A private key of zeros removes the identity: no key is shown, and no handshake is made", "[uapi]") {
+    device::SeededRng rng(5);
+    device::Device d(crypto::PrivateKey{}, rng);
+    io::InterfaceSettings settings;
+    bool changed = false;
+    REQUIRE(io::handle_request("set=1\nprivate_key=" + hex_key(0x11) + "\n\n", d, settings, changed) == "errno=0\n\n");
+    CHECK(d.has_identity());
+    REQUIRE(io::handle_request("set=1\nprivate_key=" + std::string(64, '0') + "\n\n", d, settings, changed) == "errno=0\n\n");
+    CHECK_FALSE(d.has_identity());
+    CHECK(io::handle_request("get=1\n\n", d, settings, changed).find("private_key=") == std::string::npos);
+}
+
+TEST_CASE("An endpoint with port 0 is accepted, as wireguard-go accepts it", "[uapi]") {
+    auto change = io::parse_set("public_key=" + hex_key(0x22) + "\nendpoint=192.0.2.9:0\n");
+    REQUIRE(change.ok());
+    CHECK(change.value().peers[0].endpoint->port == 0);
 }

@@ -38,12 +38,19 @@ void PeerTimers::any_authenticated_packet_traversal(Time now) {
 
 void PeerTimers::handshake_initiated(Time now, Duration jitter) {
     deadline(Timer::retransmit_handshake) = now + kRekeyTimeout + jitter;
-    last_initiation_sent_ = now;
+    last_handshake_sent_ = now;
 }
 
 void PeerTimers::handshake_complete() {
     deadline(Timer::retransmit_handshake).reset();
     handshake_attempts_ = 0;
+    sent_last_minute_handshake_ = false;
+}
+
+bool PeerTimers::rekey_on_receive(const KeypairAge& keys) {
+    if (sent_last_minute_handshake_ || !rekey_after_receive(keys)) return false;
+    sent_last_minute_handshake_ = true;
+    return true;
 }
 
 void PeerTimers::session_derived(Time now) {
@@ -54,7 +61,8 @@ TimerAction PeerTimers::retransmit_fired(Time now) {
     // Like the Linux kernel: give up once the retries *exceed* 18, so 20
     // initiations in all (the first, then 19 retries), about 95-100 s.
     if (handshake_attempts_ > wire::kMaxTimerHandshakes) {
-        handshake_attempts_ = 0;
+        // No passive keepalive either: there are no keys to send it with.
+        deadline(Timer::send_keepalive).reset();
         // §6.4: keys from before must not linger forever either: if no
         // erasure is scheduled yet, schedule one.
         if (!pending(Timer::zero_key_material)) deadline(Timer::zero_key_material) = now + 3 * kRejectAfterTime;

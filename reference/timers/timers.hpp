@@ -6,7 +6,9 @@
 //     sent an initiation without getting a response. Fires: send another
 //     initiation (retry_handshake), until REKEY_ATTEMPT_TIME has passed (the
 //     kernel's count: 20 initiations in all); then give up, dropping the
-//     packets that were waiting (give_up_handshake, §6.4).
+//     packets that were waiting and any passive keepalive due (give_up_handshake,
+//     §6.4). A new handshake that is not a retry starts the count again, so a
+//     peer with traffic to send never gives up while the traffic flows.
 //   - send_keepalive: KEEPALIVE_TIMEOUT after we received data and sent
 //     nothing back. Fires: a passive keepalive, so the sender knows we are
 //     alive (send_keepalive, §6.5).
@@ -20,17 +22,21 @@
 //     keepalive that keeps NAT and firewall state alive (send_keepalive, §6.5).
 //
 // The rules of §6 that are not timers, each a function below:
-//   - initiation_allowed: at most one initiation per REKEY_TIMEOUT, retries
-//     excepted (§6.4, "the initiator will not send ... more than once every
-//     REKEY_TIMEOUT").
+//   - initiation_allowed: at most one handshake message per REKEY_TIMEOUT:
+//     an initiation is not sent within REKEY_TIMEOUT of the last initiation
+//     *or response* we sent, retries included (§6.4; the kernel's
+//     last_sent_handshake, which send.c sets for both messages).
 //   - initiation_flood: a responder consumes at most one initiation per peer
 //     each 20 ms (the kernel's INITIATIONS_PER_SECOND).
-//   - rekey_after_send: the initiator of the current keys starts a new
-//     handshake on send after REKEY_AFTER_TIME or REKEY_AFTER_MESSAGES (§6.2).
-//   - rekey_after_receive: a receiver of data on keys it initiated, near
-//     REJECT_AFTER_TIME, starts one too, in case it has nothing to send (§6.2).
-//   - keys_expired: keys are unusable after REJECT_AFTER_TIME or
-//     REJECT_AFTER_MESSAGES (§6.2).
+//   - rekey_after_send: after REKEY_AFTER_MESSAGES whichever side sends, and
+//     after REKEY_AFTER_TIME the initiator of the current keys, starts a new
+//     handshake (§6.2; the kernel's send.c keep_key_fresh).
+//   - rekey_on_receive: a receiver of data on keys it initiated, near
+//     REJECT_AFTER_TIME, starts one too, once per session, in case it has
+//     nothing to send (§6.2; receive.c keep_key_fresh).
+//   - sending_expired, receiving_expired: keys are unusable after
+//     REJECT_AFTER_TIME, and each direction after REJECT_AFTER_MESSAGES of its
+//     own counter (§6.2; send.c and receive.c).
 //
 // How to read this file: the Device calls the hooks below, each named after
 // what just happened (data_sent, handshake_complete, ...); only this file
@@ -67,6 +73,32 @@ enum class TimerAction : std::uint8_t {
     erase_keys,           ///< zero_key_material (§6.3)
 };
 
+/// How old a key pair is and how much it has carried: what the rules of §6.2 look at.
+struct KeypairAge {
+    Duration age{};
+    bool we_initiated = false;
+    std::uint64_t messages_sent = 0;      ///< the next sending counter
+    std::uint64_t messages_received = 0;  ///< one more than the newest counter accepted (0: none yet)
+};
+
+/// §6.2: no sending after REJECT_AFTER_TIME, nor a counter at REJECT_AFTER_MESSAGES.
+inline bool sending_expired(const KeypairAge& k) {
+    return k.age >= wire::kRejectAfterTime || k.messages_sent >= wire::kRejectAfterMessages;
+}
+/// §6.2: no receiving after REJECT_AFTER_TIME, nor once the receive counter
+/// reached REJECT_AFTER_MESSAGES (the kernel's decrypt_packet).
+inline bool receiving_expired(const KeypairAge& k) {
+    return k.age >= wire::kRejectAfterTime || k.messages_received >= wire::kRejectAfterMessages;
+}
+/// §6.2: after REKEY_AFTER_MESSAGES on these keys, or (for their initiator)
+/// REKEY_AFTER_TIME, a new handshake starts when we next send.
+inline bool rekey_after_send(const KeypairAge& k) {
+    return k.messages_sent > wire::kRekeyAfterMessages || (k.we_initiated && k.age >= wire::kRekeyAfterTime);
+}
+/// §6.2: a receiver whose own (initiated) keys are REJECT_AFTER_TIME -
+/// KEEPALIVE_TIMEOUT - REKEY_TIMEOUT old starts a new handshake on receive.
+inline bool rekey_after_receive(const KeypairAge& k) { return k.we_initiated && k.age >= wire::kRekeyOnReceiveAge; }
+
 /// The five timers of one peer, as deadlines on the injected clock.
 class PeerTimers {
 public:
@@ -91,8 +123,18 @@ public:
     void any_authenticated_packet_received();
     /// Any authenticated packet went either way (persistent keepalive restarts).
     void any_authenticated_packet_traversal(Time now);
+    /// A new handshake is wanted: a retry, or not (which starts the count of
+    /// attempts again, as the kernel's wg_packet_send_queued_handshake_initiation does).
+    void handshake_wanted(bool is_retry) {
+        if (!is_retry) handshake_attempts_ = 0;
+    }
     /// We sent a handshake initiation (a retry or not).
     void handshake_initiated(Time now, Duration jitter);
+    /// We sent a handshake response (§6.4: it counts for the REKEY_TIMEOUT limit).
+    void response_sent(Time now) { last_handshake_sent_ = now; }
+    /// Our private key changed: a handshake with the new one may start at
+    /// once (the kernel's wg_noise_reset_last_sent_handshake).
+    void identity_changed() { last_handshake_sent_.reset(); }
     /// A handshake completed: we consumed a response, or (responder) the
     /// initiator confirmed the keys.
     void handshake_complete();
@@ -103,11 +145,14 @@ public:
 
     // ---- the rules ----
 
-    /// §6.4: may we send an initiation now? A retry always may (its timer
-    /// already waited REKEY_TIMEOUT); any other waits REKEY_TIMEOUT after the last.
-    bool initiation_allowed(Time now, bool is_retry) const {
-        return is_retry || !last_initiation_sent_ || now - *last_initiation_sent_ >= wire::kRekeyTimeout;
+    /// §6.4: may we send an initiation now? Not within REKEY_TIMEOUT of the
+    /// last initiation or response we sent, retries included.
+    bool initiation_allowed(Time now) const {
+        return !last_handshake_sent_ || now - *last_handshake_sent_ >= wire::kRekeyTimeout;
     }
+    /// §6.2 on receive: true once per session, when data arrives on keys we
+    /// initiated that near REJECT_AFTER_TIME (rekey_after_receive).
+    bool rekey_on_receive(const KeypairAge& keys);
     /// The kernel's flood rule: an initiation arriving within 20 ms of the
     /// last one consumed from this peer is dropped.
     bool initiation_flood(Time now) const {
@@ -133,28 +178,9 @@ private:
     Duration persistent_interval_{0};
     int handshake_attempts_ = 0;
     bool need_another_keepalive_ = false;
-    std::optional<Time> last_initiation_sent_;
+    bool sent_last_minute_handshake_ = false;
+    std::optional<Time> last_handshake_sent_;
     std::optional<Time> last_initiation_consumed_;
 };
-
-/// How old a key pair is and how much it has carried: what the rules of §6.2 look at.
-struct KeypairAge {
-    Duration age{};
-    bool we_initiated = false;
-    std::uint64_t messages_sent = 0;
-};
-
-/// §6.2: keys are unusable after REJECT_AFTER_TIME or REJECT_AFTER_MESSAGES.
-inline bool keys_expired(const KeypairAge& k) {
-    return k.age >= wire::kRejectAfterTime || k.messages_sent >= wire::kRejectAfterMessages;
-}
-/// §6.2: "after REKEY_AFTER_TIME or REKEY_AFTER_MESSAGES, the initiator of the
-/// current session starts a new handshake" when it next sends.
-inline bool rekey_after_send(const KeypairAge& k) {
-    return k.we_initiated && (k.age >= wire::kRekeyAfterTime || k.messages_sent >= wire::kRekeyAfterMessages);
-}
-/// §6.2: a receiver whose own (initiated) keys are REJECT_AFTER_TIME -
-/// KEEPALIVE_TIMEOUT - REKEY_TIMEOUT old starts a new handshake on receive.
-inline bool rekey_after_receive(const KeypairAge& k) { return k.we_initiated && k.age >= wire::kRekeyOnReceiveAge; }
 
 }  // namespace wg::timers

@@ -80,13 +80,35 @@ TEST_CASE("Persistent keepalive follows every authenticated packet", "[timers]")
     CHECK(t.take_due(26s) == TimerAction::send_keepalive);
 }
 
-TEST_CASE("At most one initiation per REKEY_TIMEOUT, retries excepted", "[timers]") {
+TEST_CASE("At most one handshake message per REKEY_TIMEOUT: an initiation or a response starts the wait, retries included", "[timers]") {
     PeerTimers t;
-    CHECK(t.initiation_allowed(0s, false));
+    CHECK(t.initiation_allowed(0s));
     t.handshake_initiated(0s, 0ms);
-    CHECK_FALSE(t.initiation_allowed(4s, false));
-    CHECK(t.initiation_allowed(4s, true));
-    CHECK(t.initiation_allowed(5s, false));
+    CHECK_FALSE(t.initiation_allowed(4s));
+    CHECK(t.initiation_allowed(5s));
+    // Answering the peer's initiation counts too (the kernel's last_sent_handshake).
+    t.response_sent(20s);
+    CHECK_FALSE(t.initiation_allowed(24s));
+    CHECK(t.initiation_allowed(25s));
+}
+
+TEST_CASE("A new handshake that is not a retry starts the count of attempts again", "[timers]") {
+    // With traffic to send, a peer asks for a handshake again and again; the
+    // kernel resets its attempts each time, so it never gives up while traffic flows.
+    PeerTimers t;
+    Time now = 0s;
+    t.handshake_initiated(now, 0ms);
+    int retries = 0;
+    for (int i = 0; i < 100; ++i) {
+        now = *t.next_deadline();
+        const auto action = t.take_due(now);
+        REQUIRE(action == TimerAction::retry_handshake);
+        ++retries;
+        if (i % 10 == 9) t.handshake_wanted(/*is_retry=*/false);  // new traffic asks for a handshake
+        t.handshake_wanted(/*is_retry=*/true);
+        t.handshake_initiated(now, 0ms);
+    }
+    CHECK(retries == 100);  // never gave up
 }
 
 TEST_CASE("A responder consumes one initiation per peer every 20 ms", "[timers]") {
@@ -97,20 +119,53 @@ TEST_CASE("A responder consumes one initiation per peer every 20 ms", "[timers]"
     CHECK_FALSE(t.initiation_flood(120ms));
 }
 
-TEST_CASE("The rekey and expiry rules of 6.2", "[timers]") {
-    KeypairAge k{119s, true, 0};
+TEST_CASE("The rekey and expiry rules of 6.2, as the kernel applies them", "[timers]") {
+    KeypairAge k{119s, true, 0, 0};
     CHECK_FALSE(rekey_after_send(k));
     k.age = 120s;
     CHECK(rekey_after_send(k));
     k.we_initiated = false;
-    CHECK_FALSE(rekey_after_send(k));  // only the initiator rekeys on send
-    k = {0s, true, wire::kRekeyAfterMessages};
-    CHECK(rekey_after_send(k));
-    CHECK_FALSE(keys_expired(k));
-    k.messages_sent = wire::kRejectAfterMessages;
-    CHECK(keys_expired(k));
-    CHECK(keys_expired({180s, false, 0}));
-    CHECK_FALSE(rekey_after_receive({164s, true, 0}));
-    CHECK(rekey_after_receive({165s, true, 0}));  // 180 - 10 - 5
-    CHECK_FALSE(rekey_after_receive({170s, false, 0}));
+    CHECK_FALSE(rekey_after_send(k));  // REKEY_AFTER_TIME binds the initiator only...
+    k = {0s, false, wire::kRekeyAfterMessages + 1, 0};
+    CHECK(rekey_after_send(k));  // ...REKEY_AFTER_MESSAGES binds whoever sends
+    k.messages_sent = wire::kRekeyAfterMessages;
+    CHECK_FALSE(rekey_after_send(k));  // the kernel: sending_counter > REKEY_AFTER_MESSAGES
+    // Each direction expires by its own counter (send.c and receive.c).
+    CHECK_FALSE(sending_expired({0s, true, wire::kRejectAfterMessages - 1, 0}));
+    CHECK(sending_expired({0s, true, wire::kRejectAfterMessages, 0}));
+    CHECK_FALSE(receiving_expired({0s, true, wire::kRejectAfterMessages, 0}));
+    CHECK(receiving_expired({0s, true, 0, wire::kRejectAfterMessages}));
+    CHECK(sending_expired({180s, false, 0, 0}));
+    CHECK(receiving_expired({180s, false, 0, 0}));
+    CHECK_FALSE(rekey_after_receive({164s, true, 0, 0}));
+    CHECK(rekey_after_receive({165s, true, 0, 0}));  // 180 - 10 - 5
+    CHECK_FALSE(rekey_after_receive({170s, false, 0, 0}));
+}
+
+TEST_CASE("REJECT_AFTER_MESSAGES is the kernel's, 2^64 - 8,130 (the paper says 2^64 - 2^13 - 1)", "[timers]") {
+    STATIC_REQUIRE(wire::kRejectAfterMessages == ~std::uint64_t{0} - 8128 - 1);
+    STATIC_REQUIRE(wire::kRejectAfterMessages != ~std::uint64_t{0} - (std::uint64_t{1} << 13));
+}
+
+TEST_CASE("The last-minute handshake on receive is asked for once per session", "[timers]") {
+    PeerTimers t;
+    const KeypairAge old{166s, true, 0, 0};
+    CHECK(t.rekey_on_receive(old));
+    CHECK_FALSE(t.rekey_on_receive(old));  // once, until a handshake completes
+    t.handshake_complete();
+    CHECK(t.rekey_on_receive(old));
+}
+
+TEST_CASE("Giving up on a handshake stops the passive keepalive too", "[timers]") {
+    PeerTimers t;
+    t.data_received(0s);
+    t.handshake_initiated(0s, 0ms);
+    Time now = 0s;
+    std::optional<TimerAction> action;
+    do {
+        now = *t.next_deadline();
+        action = t.take_due(now);
+        if (action == TimerAction::retry_handshake) t.handshake_initiated(now, 0ms);
+    } while (action != TimerAction::give_up_handshake);
+    CHECK_FALSE(t.pending(Timer::send_keepalive));
 }

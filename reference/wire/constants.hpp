@@ -36,6 +36,16 @@ inline constexpr std::string_view kLabelCookie = "cookie--";  ///< [W] 5.4.7
 // ---- timestamps ([W] 5.1, cr.yp.to/libtai/tai64.html) --------------------------
 /// TAI64 labels second s of TAI as 2^62 + s.
 inline constexpr std::uint64_t kTai64Base = std::uint64_t{1} << 62;
+/// [K] noise.c tai64n_now writes 0x400000000000000a + Unix seconds: TAI ran
+/// 10 s ahead of UTC in 1972, and leap seconds since are ignored (as by
+/// wireguard-go). The paper only asks for "TAI64N"; the kernel's label is what
+/// every peer sees, so it is ours.
+inline constexpr std::uint64_t kTaiMinusUnixSeconds = 10;
+/// [K] noise.c tai64n_now: nanoseconds are rounded down to a multiple of
+/// rounddown_pow_of_two(NSEC_PER_SEC / INITIATIONS_PER_SECOND) = 2^24 ns
+/// (about 16.8 ms), so a timestamp does not leak the precision of the clock;
+/// no peer may initiate that often anyway.
+inline constexpr std::uint32_t kTimestampWhitening = std::uint32_t{1} << 24;
 
 // ---- transport ([W] 5.4.6, [K] messages.h) -----------------------------------
 inline constexpr std::size_t kPaddingMultiple = 16;  ///< [W] 5.4.6 "padded to a multiple of 16"
@@ -44,11 +54,14 @@ inline constexpr std::size_t kCounterBitsTotal = 8192;
 /// [K] COUNTER_WINDOW_SIZE: how far behind the newest a counter may be and
 /// still be judged: the ring less one 64-bit word (see transport/replay_window.hpp).
 inline constexpr std::uint64_t kCounterWindowSize = kCounterBitsTotal - 64;
-/// [W] 6.1 Reject-After-Messages, 2^64 - 2^13 - 1: no counter this large is
-/// accepted or sent, so a nonce never repeats. ([K] messages.h sets
-/// U64_MAX - COUNTER_WINDOW_SIZE - 1, a slightly larger limit to the same end.)
-inline constexpr std::uint64_t kRejectAfterMessages = ~std::uint64_t{0} - (std::uint64_t{1} << 13);
-/// [W] 6.1 Rekey-After-Messages.
+/// [K] messages.h REJECT_AFTER_MESSAGES = U64_MAX - COUNTER_WINDOW_SIZE - 1
+/// (2^64 - 8,130): no counter this large is sent or accepted, and a key pair
+/// whose receive counter reaches it is finished, so a nonce never repeats.
+/// The paper (§6.1) says 2^64 - 2^13 - 1 (2^64 - 8,193), and so does
+/// wireguard-go; wgref follows the kernel, and wgconform reports the difference.
+inline constexpr std::uint64_t kRejectAfterMessages = ~std::uint64_t{0} - kCounterWindowSize - 1;
+/// [W] 6.1 Rekey-After-Messages: after this many messages on one key pair,
+/// whichever side sends starts a new handshake ([K] send.c keep_key_fresh).
 inline constexpr std::uint64_t kRekeyAfterMessages = std::uint64_t{1} << 60;
 
 // ---- timers ([W] 6.1) --------------------------------------------------------
@@ -74,8 +87,13 @@ inline constexpr Duration kMinInitiationInterval = 20ms;
 // ---- cookies and load ([W] 5.4.7, [K] cookie.c, ratelimiter.c) ----------------
 /// [W] 5.4.7: the responder's random secret R_m changes every 2 minutes.
 inline constexpr Duration kCookieSecretMaxAge = 120s;
-/// [W] 5.4.7: an initiator uses a received cookie for mac2 for 2 minutes.
-inline constexpr Duration kCookieValidity = 120s;
+/// [K] cookie.c: the responder allows a cookie reply this long in flight.
+inline constexpr Duration kCookieSecretLatency = 5s;
+/// How long an initiator uses a received cookie for mac2: [K] cookie.c,
+/// COOKIE_SECRET_MAX_AGE - COOKIE_SECRET_LATENCY = 115 s, so a cookie is never
+/// used after the responder's secret may have changed. (The paper says "less
+/// than 2 minutes"; wireguard-go uses 120 s.)
+inline constexpr Duration kCookieValidity = kCookieSecretMaxAge - kCookieSecretLatency;
 /// [K] ratelimiter.c: a token bucket per source (IPv6 by its /64) of 20
 /// handshakes a second, bursts of 5.
 inline constexpr int kHandshakesPerSecond = 20;

@@ -88,7 +88,9 @@ def XAEAD(key, nonce, plaintext, ad):
 
 
 def TAI64N(seconds, nanoseconds):
-    return struct.pack(">QI", (1 << 62) + seconds, nanoseconds)
+    # The TAI64 label of a Unix second, as the Linux kernel writes it (noise.c,
+    # tai64n_now: 0x400000000000000a + tv_sec).
+    return struct.pack(">QI", (1 << 62) + 10 + seconds, nanoseconds)
 
 
 def mac1_and_mac2(message_alpha, receiver_public, cookie):
