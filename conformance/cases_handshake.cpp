@@ -8,12 +8,20 @@
 //     must never produce a second response), and when reserved bytes are
 //     not zero (the type is a 32-bit little-endian word; the kernel matches
 //     all four bytes);
-//   - survive malformed messages of every type and still answer afterwards.
+//   - survive malformed messages of every type and still answer afterwards;
+//   - answer at most one initiation per peer in 20 ms (the kernel and
+//     wireguard-go: 1 s / INITIATIONS_PER_SECOND), whatever their timestamps;
+//   - refuse an initiation whose ephemeral key is a low-order point (the
+//     shared secret would be all zeros, known to anyone; RFC 7748 §6.1);
+//   - with no private key (set to zeros), answer nothing (the kernel's
+//     has_identity; wireguard-go answers with the key X25519(clamp(0)),
+//     which the suite reports as DIVERGES).
 #include <array>
 
 #include "case_support.hpp"
 #include "cookie/macs.hpp"
 #include "crypto/x25519.hpp"
+#include "handshake/noise.hpp"
 
 namespace wg::conformance {
 namespace {
@@ -161,6 +169,102 @@ Outcome malformed(CaseContext& c) {
     return pass(std::to_string(junk.size()) + " malformed datagrams (every type, wrong sizes) ignored; handshake and data still work");
 }
 
+
+Outcome initiation_flood(CaseContext& c) {
+    // Two valid initiations from one peer, back to back (each a fresh
+    // ephemeral key and a newer timestamp): the second comes within 20 ms.
+    const Port port = c.network.open_port();
+    const auto one = c.first.initiate();
+    const auto two = c.first.initiate();
+    c.first.send_initiation(port, one.bytes);  // 50 ms after this identity's last
+    c.network.send(port, two.bytes);
+    const auto first = c.first.await_answer(port, one, c.config.answer_wait);
+    if (first.kind != Kind::response) return skip("the first of two initiations got " + describe(first.kind) + ", not a response");
+    const auto second = c.first.await_answer(port, two, c.config.silence_wait);
+    if (second.kind != Kind::silence) {
+        return fail("a second initiation from the same peer less than 20 ms after the first got " + describe(second.kind) +
+                    ": the kernel and wireguard-go answer at most one per 20 ms (INITIATIONS_PER_SECOND = 50)");
+    }
+    // Not a lasting refusal: one later is answered again.
+    const auto three = c.first.initiate();
+    c.first.send_initiation(port, three.bytes);  // 50 ms after the first
+    if (c.first.await_answer(port, three, c.config.answer_wait).kind != Kind::response) {
+        return fail("after two initiations in a row, a third 50 ms after the first was not answered");
+    }
+    return pass("two initiations back to back: the first answered, the second not; one 50 ms later answered");
+}
+
+/// An initiation from `peer` with `timestamp` whose ephemeral key is the
+/// point u = 0, whose product with any scalar is zero: es is then 32 zero
+/// bytes, which the harness knows without any private key. All else is valid.
+Bytes low_order_initiation(CaseContext& c, const ProbePeer& peer, const crypto::Tai64n& timestamp) {
+    std::array<std::uint8_t, layout::Initiation::kSize> msg{};
+    msg[0] = static_cast<std::uint8_t>(wire::MessageType::initiation);
+    std::uint32_t sender = 0;
+    c.rng.fill({reinterpret_cast<std::uint8_t*>(&sender), sizeof sender});
+    store_le32(layout::Initiation::sender.in(msg).data(), sender);
+    const crypto::PublicKey ephemeral{};  // u = 0
+    // e: the point goes out as it is.
+    auto state = handshake::NoiseState::initial(c.config.target.public_key);
+    state.mix_ephemeral(ephemeral);
+    std::copy(ephemeral.begin(), ephemeral.end(), layout::Initiation::ephemeral.in(msg).begin());
+    // es: DH(S_r, u = 0) = 0, whoever computes it.
+    const std::array<std::uint8_t, crypto::kKeySize> zero_secret{};
+    const auto static_key = state.mix_key(zero_secret);
+    state.seal_and_hash(static_key, peer.identity().public_key, layout::Initiation::encrypted_static.in(msg));
+    // ss and {t}, as in any initiation.
+    const auto ss = crypto::dh(peer.identity().private_key, c.config.target.public_key);
+    const auto timestamp_key = state.mix_key(ss->span());
+    state.seal_and_hash(timestamp_key, timestamp.view(), layout::Initiation::encrypted_timestamp.in(msg));
+    cookie::add_macs(msg, peer.target_mac_keys().mac1_key, std::nullopt);
+    return Bytes(msg.begin(), msg.end());
+}
+
+Outcome low_order_ephemeral(CaseContext& c) {
+    const Port port = c.network.open_port();
+    // A timestamp newer than any identity 1 sent (from an initiation made
+    // and never sent), for both of the initiations below.
+    (void)c.first.initiate();
+    const crypto::Tai64n timestamp = c.first.last_timestamp();
+    c.first.send_initiation(port, low_order_initiation(c, c.first, timestamp));
+    std::string what;
+    if (!silence_on(c.network, port, c.config.silence_wait, what)) {
+        return fail("an initiation with the ephemeral key u = 0 (es all zeros, known to anyone) got " + what +
+                    ": a DH result of zeros must end the handshake");
+    }
+    // The kernel stops at es, before the timestamp: a valid initiation with
+    // the same timestamp is still newer than any accepted, and is answered.
+    const auto valid = c.first.initiate(std::nullopt, timestamp);
+    c.first.send_initiation(port, valid.bytes);
+    if (c.first.await_answer(port, valid, c.config.answer_wait).kind != Kind::response) {
+        return fail("a valid initiation with the timestamp of the low-order one before it was not answered: the "
+                    "low-order initiation was consumed (its timestamp taken), where es = 0 must end it");
+    }
+    return pass("ephemeral key u = 0: no answer, and its timestamp not taken (a valid initiation with it was answered)");
+}
+
+Outcome zero_private_key(CaseContext& c) {
+    if (!c.network.has_zero_key_target()) {
+        return skip("needs a second target whose private key was set to zeros (--zero-key-target; --spawn makes one)");
+    }
+    // Without a key, the only public key it could claim is X25519(clamp(0)).
+    TargetDescription keyless = c.config.target;
+    keyless.public_key = crypto::public_key_of(crypto::make_private_key(std::array<std::uint8_t, crypto::kKeySize>{}));
+    ProbePeer peer(c.network, c.config.first_key, keyless, c.rng);
+    const Port port = c.network.open_port();
+    const auto initiation = peer.initiate();
+    c.network.send_to_zero_key_target(port, initiation.bytes);
+    const auto answer = peer.await_answer(port, initiation, c.config.answer_wait);
+    if (answer.kind == Kind::silence) {
+        return pass("a target whose private key is zeros: no answer (the kernel's has_identity)");
+    }
+    if (answer.kind == Kind::response) {
+        return diverges("a target whose private key was set to zeros answered as X25519(clamp(0)), as wireguard-go "
+                        "does; the kernel has no identity then and answers nothing");
+    }
+    return fail("a target whose private key is zeros sent " + describe(answer.kind));
+}
+
 const CaseDefinition kCases[] = {
     {"handshake.valid_initiation", "5.4.3", "a valid initiation gets a response whose mac1 verifies", false, valid_initiation},
     {"handshake.bad_mac1", "5.4.4", "an initiation with a bad mac1 gets silence", false, bad_mac1},
@@ -169,6 +273,9 @@ const CaseDefinition kCases[] = {
     {"handshake.old_timestamp", "5.1", "an initiation with an older timestamp is ignored", false, old_timestamp},
     {"handshake.reserved_bytes", "5.4.2", "messages with non-zero reserved bytes are dropped", false, reserved_bytes},
     {"handshake.malformed", "5.4", "malformed messages of every type are dropped, and the target still works", false, malformed},
+    {"handshake.initiation_flood", "5.4.7", "at most one initiation per peer is answered in 20 ms", false, initiation_flood},
+    {"handshake.low_order_ephemeral", "5.4.2", "an initiation with a low-order ephemeral key gets silence", false, low_order_ephemeral},
+    {"handshake.zero_private_key", "5.4.2", "a target with no private key answers nothing", false, zero_private_key},
 };
 
 }  // namespace

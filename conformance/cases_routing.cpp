@@ -5,7 +5,9 @@
 // identity 1's packet forged with identity 2's address were delivered, the
 // target's reply would be routed, by that address, to identity 2. Roaming:
 // after an authenticated packet from a new outer address, the target
-// replies to the new address.
+// replies to the new address (that a forged or replayed packet moves
+// nothing is initiator.roaming_authenticated_only: only a target that sends
+// on its own shows where its endpoint points without our help).
 #include "case_support.hpp"
 
 namespace wg::conformance {
@@ -71,6 +73,7 @@ Outcome roaming(CaseContext& c) {
     if (await_echo_reply(c.network, old_port, echo, sessions, Duration{0})) return fail("the reply went to the old address");
     return fail("no reply to a packet from a new source port");
 }
+
 
 const CaseDefinition kCases[] = {
     {"routing.inside_delivered", "3", "an inner source inside the peer's allowed IPs is delivered (IPv4 and IPv6)", false, inside_delivered},

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "common/ip_header.hpp"
+
 namespace wg::conformance {
 namespace {
 
@@ -94,7 +96,13 @@ Bytes make_echo_reply(const IpAddress& source, const IpAddress& destination, Ech
 std::optional<Bytes> answer_echo_request(ByteView packet, const IpAddress& own) {
     const bool v4 = !own.is_v6();
     const std::size_t ip_header = v4 ? kIpv4HeaderSize : kIpv6HeaderSize;
-    if (packet.size() < ip_header + kIcmpHeaderSize) return std::nullopt;
+    // As an IP stack does: a packet shorter than its header says is dropped,
+    // one longer is trimmed to it.
+    const auto header = read_ip_header(packet);
+    if (!header || header->claimed_length > packet.size() || header->claimed_length < ip_header + kIcmpHeaderSize) {
+        return std::nullopt;
+    }
+    packet = packet.first(header->claimed_length);
     IpAddress source;
     source.family = own.family;
     if (v4) {
@@ -108,6 +116,8 @@ std::optional<Bytes> answer_echo_request(ByteView packet, const IpAddress& own) 
     }
     const ByteView icmp = packet.subspan(ip_header);
     if (icmp[0] != (v4 ? kIcmpEchoRequest : kIcmpv6EchoRequest)) return std::nullopt;
+    // ...and a wrong ICMP checksum (RFC 792, RFC 4443 §2.3) is dropped too.
+    if (internet_checksum(icmp, v4 ? 0 : ipv6_pseudo_header_sum(source, own, icmp.size())) != 0) return std::nullopt;
     const EchoId id{static_cast<std::uint16_t>(icmp[4] << 8 | icmp[5]), static_cast<std::uint16_t>(icmp[6] << 8 | icmp[7])};
     return make_echo_reply(own, source, id, icmp.subspan(kIcmpHeaderSize));
 }

@@ -1,21 +1,18 @@
 // The in-process target (see loopback_target.hpp).
 #include "loopback_target.hpp"
 
-#include "cookie/macs.hpp"
-#include "forge.hpp"
 #include "crypto/x25519.hpp"
-#include "wire/messages.hpp"
-#include "transport/data_message.hpp"
 
 namespace wg::conformance {
 namespace {
 
 using namespace std::chrono_literals;
-using wire::MessageType;
 
 /// The harness's outer addresses, as the target sees them (a documentation range).
 constexpr std::array<std::uint8_t, 4> kHarnessAddress = {198, 51, 100, 1};
 constexpr int kFirstPort = 40000;
+/// The simulated wall clock: Unix time at simulated time zero.
+constexpr Duration kUnixTimeAtOrigin = std::chrono::seconds(1'700'000'000);
 
 crypto::PrivateKey key_from(device::SeededRng& rng) {
     std::array<std::uint8_t, crypto::kKeySize> random{};
@@ -27,26 +24,23 @@ IpAddress address(const char* text) { return *IpAddress::parse(text); }
 
 }  // namespace
 
-LoopbackTarget::LoopbackTarget(const device::DeviceFlaws& device_flaws, const TargetFlaws& flaws, std::uint64_t seed)
-    : flaws_(flaws), rng_(seed) {
-    const auto target_key = key_from(rng_);
+LoopbackTarget::LoopbackTarget(std::uint64_t seed, int load_threshold) : rng_(seed) {
+    // The target's key is stored as drawn, unclamped: the UAPI must show it
+    // clamped, as the kernel stores it (uapi.get_shape).
+    crypto::PrivateKey target_key;
+    rng_.fill(target_key.span());
     device::DeviceOptions options;
-    options.flaws = device_flaws;
+    options.load_threshold = load_threshold;
+    options.unix_time_at_origin = kUnixTimeAtOrigin;
     device_ = std::make_unique<device::Device>(target_key, rng_, options);
+    settings_.listen_port = 51820;
+    settings_.unix_time_at_origin = kUnixTimeAtOrigin;
     config_.target.public_key = device_->public_key();
     config_.target.tunnel_ips = {address("203.0.113.1"), address("2001:db8:1::1")};
     config_.first_key = key_from(rng_);
     config_.first_ips = {address("203.0.113.2"), address("2001:db8:1::2")};
     config_.second_key = key_from(rng_);
     config_.second_ips = {address("203.0.113.3"), address("2001:db8:1::3")};
-    // Identity 3 is the one the target initiates to: it knows its endpoint
-    // and keeps it alive (timers.rekey_after_time).
-    config_.third_key = key_from(rng_);
-    device::PeerConfig third;
-    third.public_key = crypto::public_key_of(*config_.third_key);
-    third.endpoint = endpoint_of(config_.third_port - kFirstPort);
-    third.persistent_keepalive = std::chrono::seconds(25);
-    device_->set_peer(third);
     int host = 2;
     for (const auto& key : {config_.first_key, *config_.second_key}) {
         device::PeerConfig peer;
@@ -56,6 +50,24 @@ LoopbackTarget::LoopbackTarget(const device::DeviceFlaws& device_flaws, const Ta
         device_->set_peer(peer);
         ++host;
     }
+    // Identities 3 and 4: peers the target knows the endpoint of and keeps
+    // alive, so it initiates to them (the initiator.* cases).
+    config_.third_key = key_from(rng_);
+    config_.fourth_key = key_from(rng_);
+    for (const auto& [key, port] : {std::pair{*config_.third_key, config_.third_port}, std::pair{*config_.fourth_key, config_.fourth_port}}) {
+        device::PeerConfig peer;
+        peer.public_key = crypto::public_key_of(key);
+        peer.endpoint = endpoint_of(port - kFirstPort);
+        peer.persistent_keepalive = std::chrono::seconds(6);
+        device_->set_peer(peer);
+    }
+    // The key-less target: identity 1 as its peer, its key set and then set
+    // to zeros (handshake.zero_private_key).
+    zero_key_device_ = std::make_unique<device::Device>(key_from(rng_), rng_, options);
+    device::PeerConfig first;
+    first.public_key = crypto::public_key_of(config_.first_key);
+    zero_key_device_->set_peer(first);
+    zero_key_device_->set_private_key(crypto::PrivateKey{});
 }
 
 LoopbackTarget::~LoopbackTarget() = default;
@@ -76,63 +88,38 @@ Port LoopbackTarget::open_port(std::uint16_t local_port) {
 void LoopbackTarget::send(Port from, ByteView bytes) {
     now_ += 1us;  // a datagram takes some time; keeps every event at its own instant
     device_->advance(now_, out_);  // timers due by now fire first
-    collect();
-    deliver(from, Bytes(bytes.begin(), bytes.end()));
-    collect();
+    collect(out_);
+    device_->receive_datagram(endpoint_of(from), bytes, now_, out_);
+    collect(out_);
 }
 
-void LoopbackTarget::deliver(Port from, Bytes datagram) {
-    if (hung_) return;
-    const auto type = wire::classify(datagram);
-    if (flaws_.ignore_reserved_bytes && datagram.size() >= 4) {
-        datagram[1] = datagram[2] = datagram[3] = 0;
-    }
-    const auto seen_type = wire::classify(datagram);
-    if (!type && !seen_type && flaws_.hang_after_malformed) {
-        hung_ = true;
-        return;
-    }
-    if (seen_type == MessageType::initiation && datagram.size() == wire::Initiation::kSize) {
-        if (flaws_.ignore_mac1) test::refresh_mac1(datagram, cookie::MacKeys::of(device_->public_key()).mac1_key);
-        last_handshake_port_ = from;
-    }
-    if (seen_type == MessageType::transport_data) {
-        if (flaws_.drop_all_data) return;
-        if (flaws_.drop_keepalives && datagram.size() == wire::TransportData::kMinSize) return;
-        if (flaws_.window_of_one) {
-            // A broken replay check: the counter is read in the clear, and
-            // anything not above the highest seen is refused.
-            const auto header = wire::DataMessage::parse(datagram);
-            if (header) {
-                const auto [receiver, counter] = std::pair{header->receiver(), header->counter()};
-                if (highest_counter_.contains(receiver) && counter <= highest_counter_[receiver]) return;
-                highest_counter_[receiver] = counter;
-            }
-        }
-        if (flaws_.no_roaming && last_handshake_port_) from = *last_handshake_port_;
-    }
-    device_->receive_datagram(endpoint_of(from), datagram, now_, out_);
+void LoopbackTarget::send_to_zero_key_target(Port from, ByteView bytes) {
+    now_ += 1us;
+    device::Outbox out;
+    zero_key_device_->receive_datagram(endpoint_of(from), bytes, now_, out);
+    collect(out);
 }
 
-void LoopbackTarget::collect() {
+std::optional<std::string> LoopbackTarget::uapi(const std::string& request) {
+    bool changed = false;
+    return io::handle_request(request, *device_, settings_, changed);
+}
+
+void LoopbackTarget::collect(device::Outbox& out) {
     // Answers may cause answers (an echo reply is a packet to send), so
     // loop until the outbox stays empty; each round is one Device call.
     for (int rounds = 0; rounds < 16; ++rounds) {
         std::vector<Bytes> to_interface;
-        for (auto& packet : out_.to_interface()) to_interface.push_back(packet);
-        for (auto& datagram : out_.datagrams()) {
-            Bytes bytes = datagram.bytes;
-            const auto type = wire::classify(bytes);
-            if (type == MessageType::response && flaws_.corrupt_response_mac1) bytes[wire::Response::mac1.offset] ^= 1;
-            if (type == MessageType::cookie_reply && flaws_.corrupt_cookie_reply) bytes[wire::CookieReply::encrypted_cookie.offset] ^= 1;
+        for (auto& packet : out.to_interface()) to_interface.push_back(packet);
+        for (auto& datagram : out.datagrams()) {
             const int port = static_cast<int>(datagram.to.port) - kFirstPort;
-            if (open_ports_.contains(port)) queues_[port].push_back(std::move(bytes));  // else: nobody listens
+            if (open_ports_.contains(port)) queues_[port].push_back(datagram.bytes);  // else: nobody listens
         }
-        out_.clear();
+        out.clear();
         if (to_interface.empty()) return;
         for (const Bytes& packet : to_interface) {
             for (const auto& own : config_.target.tunnel_ips) {
-                if (auto reply = answer_echo_request(packet, own)) device_->send_packet(*reply, now_, out_);
+                if (auto reply = answer_echo_request(packet, own)) device_->send_packet(*reply, now_, out);
             }
         }
     }
@@ -144,7 +131,7 @@ void LoopbackTarget::step_toward(Time t) {
     const auto next = device_->next_deadline();
     if (!next || *next > now_) now_ = (next && *next < t) ? *next : t;
     device_->advance(now_, out_);
-    collect();
+    collect(out_);
 }
 
 void LoopbackTarget::advance_to(Time t) {
@@ -168,10 +155,11 @@ std::optional<Bytes> LoopbackTarget::receive(Port port, Duration wait) {
 
 void LoopbackTarget::sleep(Duration duration) { advance_to(now_ + duration); }
 
+Duration LoopbackTarget::unix_time() { return kUnixTimeAtOrigin + now_; }
+
 crypto::Tai64n LoopbackTarget::wall_clock() {
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now_).count();
-    return crypto::Tai64n::from_unix(1'700'000'000 + static_cast<std::uint64_t>(ns / 1'000'000'000),
-                                     static_cast<std::uint32_t>(ns % 1'000'000'000));
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(unix_time()).count();
+    return crypto::Tai64n::from_unix(static_cast<std::uint64_t>(ns / 1'000'000'000), static_cast<std::uint32_t>(ns % 1'000'000'000));
 }
 
 }  // namespace wg::conformance

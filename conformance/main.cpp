@@ -12,6 +12,7 @@
 #include <iostream>
 #include <map>
 #include <string>
+#include <tuple>
 
 #include "crypto/key_text.hpp"
 #include "crypto/x25519.hpp"
@@ -19,6 +20,7 @@
 #include "command.hpp"
 #include "live_network.hpp"
 #include "loopback_target.hpp"
+#include "mutation_score.hpp"
 #include "ping.hpp"
 #include "report.hpp"
 #include "suite.hpp"
@@ -39,16 +41,20 @@ The suite (no command): every case of the catalogue, each tied to its paper sect
       --target-tunnel-ip ADDRS       the target's inner addresses
       [--second-private-key FILE]    identity 2, for the allowed-IPs cases:
       [--second-tunnel-ip ADDRS]       a second peer of the target with its own addresses
-      [--third-private-key FILE]     identity 3, for timers.rekey_after_time (--slow): a peer the
-      [--third-port N]                 target initiates to: endpoint HARNESS:N (default 51821),
-                                       persistent-keepalive 25
+      [--third-private-key FILE]     identities 3 and 4, for the initiator.* cases and
+      [--third-port N]                 timers.rekey_after_time: peers the target initiates to,
+      [--fourth-private-key FILE]      endpoint HARNESS:N (defaults 51821 and 51822),
+      [--fourth-port N]                persistent-keepalive 6 (see print-peer-config)
+      [--zero-key-target HOST:PORT]  a second target of the same kind, identity 1 its peer, whose
+                                       private key was set and then set to zeros
+      [--uapi-socket PATH]           the target's UAPI socket, for the uapi.* cases
       [--psk FILE]                   pre-shared key file, if the target uses one for all
       [--cases PATTERN]              comma-separated globs of case ids, e.g. 'transport.*'
       [--slow]                       add the timer cases, which take minutes (paper 6)
       [--timeout-ms N]               bound on waiting for an expected answer (default 1000)
       [--junit FILE] [--json FILE]   reports besides the table
       [--target-name TEXT]           how reports name the target
-  wgconform --spawn wgref|wireguard-go|linux|loopback [--cases ...] [--slow] [--junit ...] [--json ...]
+  wgconform --spawn wgref|wireguard-go[-modern]|linux|loopback [--cases ...] [--slow] [--junit ...] [--json ...]
                                      build that target in network namespaces (linux: the kernel's
                                      WireGuard under qemu; loopback: wgref's core in-process), run
                                      the suite against it, and remove everything it made
@@ -67,9 +73,14 @@ Commands:
                        resend every message the capture shows going to the target (or to
                        port N), each from a fresh port; fails any that is accepted again
                        (paper 5.1, 5.4.6)
+  mutants --dir DIR [--require-every-case] [--require-exclusive] [--real] [--only GLOB] [--jobs N]
+                       run the catalogue against every mutant of DIR (a build's
+                       conformance/mutants, -DWGREF_MUTANTS=ON: wgref with one rule broken
+                       each) and print what caught each, and the mutation score
   print-peer-config    print the `wg set` line that adds the harness as a target's peer
       --private-key FILE --tunnel-ip ADDRS [--second-private-key FILE --second-tunnel-ip ADDRS]
-      [--third-private-key FILE [--third-port N] --harness-address ADDR] [--interface NAME]
+      [--third-private-key FILE [--third-port N] [--fourth-private-key FILE [--fourth-port N]]
+       --harness-address ADDR] [--interface NAME]
 
 Exit status: 0 every selected case passed or was skipped (each skip says why),
 1 a case failed (or ping failed), 2 usage or local error.
@@ -117,10 +128,10 @@ std::optional<wg::crypto::PrivateKey> key_option(const Options& options, const c
     return key;
 }
 
-std::optional<wg::Endpoint> target_option(const Options& options) {
-    auto target = wg::Endpoint::parse(options.at("target"));
+std::optional<wg::Endpoint> target_option(const Options& options, const char* name = "target") {
+    auto target = wg::Endpoint::parse(options.at(name));
     if (!target || target->port == 0) {
-        std::cerr << "wgconform: --target: expected HOST:PORT or [V6HOST]:PORT, got '" << options.at("target") << "'\n";
+        std::cerr << "wgconform: --" << name << ": expected HOST:PORT or [V6HOST]:PORT, got '" << options.at(name) << "'\n";
         return std::nullopt;
     }
     return target;
@@ -215,13 +226,15 @@ int command_print_peer_config(const Options& options) {
         }
         std::cout << "\n";
     }
-    if (options.count("third-private-key")) {
+    for (const auto& [key_name, port_name, port] : {std::tuple{"third-private-key", "third-port", "51821"},
+                                                     std::tuple{"fourth-private-key", "fourth-port", "51822"}}) {
+        if (!options.count(key_name)) continue;
         if (!require(options, {"harness-address"})) return 2;
-        const auto key = key_option(options, "third-private-key");
+        const auto key = key_option(options, key_name);
         if (!key) return 2;
-        const std::string port = options.count("third-port") ? options.at("third-port") : "51821";
         std::cout << "wg set " << iface << " peer " << wg::crypto::key_to_base64(wg::crypto::public_key_of(*key))
-                  << " endpoint " << options.at("harness-address") << ":" << port << " persistent-keepalive 25\n";
+                  << " endpoint " << options.at("harness-address") << ":" << (options.count(port_name) ? options.at(port_name) : port)
+                  << " persistent-keepalive 6\n";
     }
     return 0;
 }
@@ -281,16 +294,26 @@ int command_suite(const Options& options) {
         config.second_key = *second_key;
         config.second_ips = *second_ips;
     }
-    if (options.count("third-private-key")) {
-        auto third_key = key_option(options, "third-private-key");
-        if (!third_key) return 2;
-        config.third_key = *third_key;
+    for (const auto& [key_name, port_name, key, port] :
+         {std::tuple{"third-private-key", "third-port", &config.third_key, &config.third_port},
+          std::tuple{"fourth-private-key", "fourth-port", &config.fourth_key, &config.fourth_port}}) {
+        if (options.count(key_name)) {
+            auto value = key_option(options, key_name);
+            if (!value) return 2;
+            *key = *value;
+        }
+        if (options.count(port_name)) {
+            const auto number = number_option(options, port_name, 1, 65535);
+            if (!number) return 2;
+            *port = static_cast<std::uint16_t>(*number);
+        }
     }
-    if (options.count("third-port")) {
-        const auto port = number_option(options, "third-port", 1, 65535);
-        if (!port) return 2;
-        config.third_port = static_cast<std::uint16_t>(*port);
+    std::optional<wg::Endpoint> zero_key_target;
+    if (options.count("zero-key-target")) {
+        zero_key_target = target_option(options, "zero-key-target");
+        if (!zero_key_target) return 2;
     }
+    const std::string uapi_socket = options.count("uapi-socket") ? options.at("uapi-socket") : "";
     if (options.count("psk")) {
         auto psk = key_option(options, "psk");
         if (!psk) return 2;
@@ -304,7 +327,7 @@ int command_suite(const Options& options) {
     config.slow = options.count("slow") > 0;
     const std::string name = options.count("target-name") ? options.at("target-name") : options.at("target");
     try {
-        LiveNetwork network(*target);
+        LiveNetwork network(*target, zero_key_target, uapi_socket);
         wg::io::SystemRng rng;
         return run_and_report(network, config, rng, options, name);
     } catch (const std::exception& e) {
@@ -373,6 +396,7 @@ int main(int argc, char** argv) {
     if (command == "inspect" || command == "replay") {
         return wg::conformance::captures::run_capture_command(std::vector<std::string>(argv + 1, argv + argc));
     }
+    if (command == "mutants") return wg::conformance::run_mutants_command(std::vector<std::string>(argv + 1, argv + argc));
     if (command.rfind("--", 0) == 0) {
         if (!parse_options(argc, argv, 1, options)) return 2;
         if (options.count("list")) return list_cases();

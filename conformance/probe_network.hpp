@@ -7,6 +7,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "common/bytes.hpp"
 #include "common/time.hpp"
@@ -34,6 +35,18 @@ public:
     virtual void sleep(Duration duration) = 0;
     /// The wall clock as TAI64N, for initiations' timestamps (§5.1).
     virtual crypto::Tai64n wall_clock() = 0;
+    /// The wall clock as Unix time, to judge the target's timestamps by.
+    virtual Duration unix_time() = 0;
+
+    /// A second target, when one is given: a device of the same kind with the
+    /// harness's identity 1 as a peer but no private key (its key set, then
+    /// set to zeros). Replies come back to the port sent from.
+    virtual bool has_zero_key_target() { return false; }
+    virtual void send_to_zero_key_target(Port, ByteView) {}
+
+    /// The target's UAPI (wireguard.com/xplatform), when the harness is given
+    /// it: one whole request in, the whole answer out; nullopt when there is none.
+    virtual std::optional<std::string> uapi(const std::string&) { return std::nullopt; }
 };
 
 }  // namespace wg::conformance

@@ -180,24 +180,40 @@ private:
 };
 }  // namespace
 
-std::optional<Session> ProbePeer::respond(Port port, ByteView initiation) {
-    const auto message = wire::InitiationMessage::parse(initiation);
-    if (!message || !cookie::mac1_is_valid(initiation, own_macs_.mac1_key)) return std::nullopt;
-    TargetDirectory directory(target_, latest_target_timestamp_);
+std::optional<ProbePeer::TargetInitiation> ProbePeer::open_initiation(ByteView datagram) const {
+    const auto message = wire::InitiationMessage::parse(datagram);
+    if (!message) return std::nullopt;
+    const TargetDirectory directory(target_, crypto::Tai64n{});  // any timestamp: the caller judges it
     auto consumed = handshake::consume_initiation(*message, self_, directory);
     if (!consumed) return std::nullopt;
-    latest_target_timestamp_ = consumed.value().timestamp;
+    return TargetInitiation{Bytes(datagram.begin(), datagram.end()), cookie::mac1_is_valid(datagram, own_macs_.mac1_key),
+                            std::move(consumed).value()};
+}
+
+std::optional<ProbePeer::Responded> ProbePeer::respond(Port port, const TargetInitiation& initiation,
+                                                       std::optional<std::uint32_t> receiver) {
     handshake::ResponseParameters params;
     std::array<std::uint8_t, crypto::kKeySize> random{};
     rng_.fill(random);
     params.ephemeral_private = crypto::make_private_key(random);
     rng_.fill({reinterpret_cast<std::uint8_t*>(&params.sender_index), sizeof params.sender_index});
+    handshake::ConsumedInitiation consumed = initiation.consumed;
+    if (receiver) consumed.initiator_index = *receiver;
     std::array<std::uint8_t, wire::Response::kSize> response{};
-    auto keys = handshake::create_response(consumed.value(), params, response);
+    auto keys = handshake::create_response(consumed, params, response);
     if (!keys) return std::nullopt;
     cookie::add_macs(response, target_macs_.mac1_key, std::nullopt);
     network_.send(port, response);
-    return Session{std::move(*keys), 0, port};
+    if (initiation.consumed.timestamp.is_after(latest_target_timestamp_)) latest_target_timestamp_ = initiation.consumed.timestamp;
+    return Responded{Session{std::move(*keys), 0, port}, Bytes(response.begin(), response.end())};
+}
+
+std::optional<Session> ProbePeer::respond(Port port, ByteView initiation) {
+    const auto opened = open_initiation(initiation);
+    if (!opened || !opened->mac1_valid || !opened->consumed.timestamp.is_after(latest_target_timestamp_)) return std::nullopt;
+    auto responded = respond(port, *opened);
+    if (!responded) return std::nullopt;
+    return std::move(responded->session);
 }
 
 Bytes ProbePeer::seal(const Session& session, ByteView inner, std::uint64_t counter) const {

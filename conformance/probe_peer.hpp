@@ -99,9 +99,27 @@ public:
     /// if the target sends one. On failure, the reason.
     std::optional<Session> handshake(Port port, Duration wait, std::string& why);
 
-    /// The responder's side (§5.4.3), for sessions the target starts: consumes
-    /// `initiation` from the target, sends our response from `port`, and
-    /// returns the session (nullopt if the initiation does not verify).
+    /// A handshake initiation the target sent this identity (§5.4.2), opened
+    /// whatever its timestamp.
+    struct TargetInitiation {
+        Bytes bytes;
+        bool mac1_valid = false;                 ///< §5.4.4, keyed by our public key
+        handshake::ConsumedInitiation consumed;  ///< sender index, ephemeral, timestamp, Noise state
+    };
+    /// nullopt when `datagram` is not an initiation to us that decrypts.
+    std::optional<TargetInitiation> open_initiation(ByteView datagram) const;
+
+    /// The responder's side (§5.4.3): answers `initiation` from `port`. With
+    /// `receiver`, the response names that index instead of the initiator's
+    /// (an index the target never used). The session and the bytes sent.
+    struct Responded {
+        Session session;
+        Bytes response;
+    };
+    std::optional<Responded> respond(Port port, const TargetInitiation& initiation,
+                                     std::optional<std::uint32_t> receiver = std::nullopt);
+    /// The usual responder: opens `initiation`, requires a newer timestamp
+    /// than the last one answered (§5.1), answers, returns the session.
     std::optional<Session> respond(Port port, ByteView initiation);
 
     /// Transport data with `counter` carrying `inner` (empty: a keepalive).

@@ -60,7 +60,9 @@ void write_table(std::ostream& out, std::span<const CaseResult> results, const s
             << "  " << std::setw(7) << to_string(r.verdict) << "  " << r.evidence << "\n";
     }
     out << count(results, Verdict::pass) << " passed, " << count(results, Verdict::fail) << " failed, "
-        << count(results, Verdict::skip) << " skipped\n";
+        << count(results, Verdict::skip) << " skipped";
+    if (const auto d = count(results, Verdict::diverges)) out << ", " << d << " where the kernel and wireguard-go differ: as wireguard-go";
+    out << "\n";
 }
 
 void write_junit(std::ostream& out, std::span<const CaseResult> results, const std::string& target) {
@@ -76,6 +78,7 @@ void write_junit(std::ostream& out, std::span<const CaseResult> results, const s
         if (r.verdict == Verdict::fail) out << "<failure message=\"" << xml_escaped(r.evidence) << "\"/>";
         if (r.verdict == Verdict::skip) out << "<skipped message=\"" << xml_escaped(r.evidence) << "\"/>";
         if (r.verdict == Verdict::pass) out << "<system-out>" << xml_escaped(r.evidence) << "</system-out>";
+        if (r.verdict == Verdict::diverges) out << "<system-out>DIVERGES: " << xml_escaped(r.evidence) << "</system-out>";
         out << "</testcase>\n";
     }
     out << "</testsuite>\n";
@@ -84,7 +87,7 @@ void write_junit(std::ostream& out, std::span<const CaseResult> results, const s
 void write_json(std::ostream& out, std::span<const CaseResult> results, const std::string& target) {
     out << "{\"target\": " << json_string(target) << ", \"passed\": " << count(results, Verdict::pass)
         << ", \"failed\": " << count(results, Verdict::fail) << ", \"skipped\": " << count(results, Verdict::skip)
-        << ", \"cases\": [";
+        << ", \"diverges\": " << count(results, Verdict::diverges) << ", \"cases\": [";
     for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& r = results[i];
         out << (i ? ",\n  " : "\n  ") << "{\"id\": " << json_string(r.id) << ", \"section\": " << json_string(r.section)

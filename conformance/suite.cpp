@@ -34,6 +34,7 @@ std::string_view to_string(Verdict verdict) {
         case Verdict::pass: return "PASS";
         case Verdict::fail: return "FAIL";
         case Verdict::skip: return "SKIP";
+        case Verdict::diverges: return "DIVERGES";
     }
     return "?";
 }
@@ -41,7 +42,8 @@ std::string_view to_string(Verdict verdict) {
 std::span<const CaseDefinition> catalogue() {
     static const std::vector<CaseDefinition> all = [] {
         std::vector<CaseDefinition> cases;
-        for (auto group : {handshake_cases(), transport_cases(), routing_cases(), cookie_cases(), timer_cases()}) {
+        for (auto group : {handshake_cases(), transport_cases(), routing_cases(), cookie_cases(), initiator_cases(),
+                           uapi_cases(), timer_cases()}) {
             cases.insert(cases.end(), group.begin(), group.end());
         }
         return cases;
@@ -65,7 +67,18 @@ std::vector<CaseResult> run_suite(ProbeNetwork& network, const SuiteConfig& conf
     ProbePeer first(network, config.first_key, config.target, rng, config.first_ips);
     std::unique_ptr<ProbePeer> second;
     if (config.second_key) second = std::make_unique<ProbePeer>(network, *config.second_key, config.target, rng, config.second_ips);
-    CaseContext context{network, config, rng, first, second.get(), std::nullopt, std::nullopt};
+    // Identities 3 and 4 listen on their fixed ports from the start, where
+    // the target sends its initiations.
+    std::unique_ptr<InitiatedIdentity> third, fourth;
+    if (config.third_key) {
+        third = std::make_unique<InitiatedIdentity>(InitiatedIdentity{ProbePeer(network, *config.third_key, config.target, rng),
+                                                                      network.open_port(config.third_port), {}, {}, {}});
+    }
+    if (config.fourth_key) {
+        fourth = std::make_unique<InitiatedIdentity>(InitiatedIdentity{ProbePeer(network, *config.fourth_key, config.target, rng),
+                                                                       network.open_port(config.fourth_port), {}, {}, {}});
+    }
+    CaseContext context{network, config, rng, first, second.get(), third.get(), fourth.get(), std::nullopt, std::nullopt};
 
     std::vector<CaseResult> results;
     for (const CaseDefinition& definition : catalogue()) {

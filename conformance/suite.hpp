@@ -19,7 +19,11 @@
 
 namespace wg::conformance {
 
-enum class Verdict { pass, fail, skip };
+/// PASS: what the kernel does. FAIL: a rule broken. SKIP: the case could
+/// not run (its reason says why). DIVERGES: where the Linux kernel and
+/// wireguard-go differ, the target does what wireguard-go does: reported,
+/// never hidden, and not a failure (docs/conformance.md lists each).
+enum class Verdict { pass, fail, skip, diverges };
 std::string_view to_string(Verdict verdict);
 
 struct Outcome {
@@ -29,6 +33,7 @@ struct Outcome {
 inline Outcome pass(std::string evidence) { return {Verdict::pass, std::move(evidence)}; }
 inline Outcome fail(std::string evidence) { return {Verdict::fail, std::move(evidence)}; }
 inline Outcome skip(std::string evidence) { return {Verdict::skip, std::move(evidence)}; }
+inline Outcome diverges(std::string evidence) { return {Verdict::diverges, std::move(evidence)}; }
 
 /// What the harness is told about the target and itself.
 struct SuiteConfig {
@@ -37,14 +42,36 @@ struct SuiteConfig {
     std::vector<IpAddress> first_ips;
     std::optional<crypto::PrivateKey> second_key;  ///< identity 2: for the allowed-IPs cases
     std::vector<IpAddress> second_ips;
-    /// Identity 3: a peer the target initiates to, configured on the target
-    /// with the harness's address and `third_port` as its endpoint and a
-    /// persistent keepalive (timers.rekey_after_time, --slow).
+    /// Identities 3 and 4: peers the target initiates to, configured on the
+    /// target with the harness's address and `third_port` / `fourth_port` as
+    /// their endpoints and a persistent keepalive of 6 s (not 5: equal to
+    /// REKEY_TIMEOUT, the keepalive would fall on the instant the kernel's
+    /// limit ends, and be refused, as the kernel refuses it), so the target
+    /// keeps initiating to them (the initiator.* cases, timers.rekey_after_time).
     std::optional<crypto::PrivateKey> third_key;
     std::uint16_t third_port = 51821;
+    std::optional<crypto::PrivateKey> fourth_key;
+    std::uint16_t fourth_port = 51822;
     Duration answer_wait = std::chrono::seconds(1);   ///< bound on waiting for an expected answer
     Duration silence_wait = std::chrono::milliseconds(700);  ///< how long "nothing came" must last
     bool slow = false;                         ///< include the timer cases (minutes)
+};
+
+/// An initiation the target sent identity 3 or 4, and when it came.
+struct SeenInitiation {
+    ProbePeer::TargetInitiation initiation;
+    Duration arrived{};
+};
+
+/// One identity the target initiates to, as the cases see it: its probe
+/// peer, its fixed port, and the target's initiations to it so far, which
+/// the cases that only watch them share (so the suite waits once for them).
+struct InitiatedIdentity {
+    ProbePeer peer;
+    Port port;
+    std::vector<SeenInitiation> seen;  ///< in order of arrival, never answered
+    std::optional<Duration> session_started;  ///< when we last answered one (timers.rekey_after_time)
+    std::optional<Session> session;           ///< the last session the target confirmed with data
 };
 
 /// Everything a case may use. The probe peers keep their state between
@@ -55,6 +82,8 @@ struct CaseContext {
     crypto::Rng& rng;
     ProbePeer& first;
     ProbePeer* second = nullptr;
+    InitiatedIdentity* third = nullptr;
+    InitiatedIdentity* fourth = nullptr;
     /// When a case last drove the target under load (§5.4.7): the next cases
     /// wait until the target has surely left that state.
     std::optional<Duration> last_load;
@@ -77,6 +106,8 @@ std::span<const CaseDefinition> transport_cases();
 std::span<const CaseDefinition> routing_cases();
 std::span<const CaseDefinition> cookie_cases();
 std::span<const CaseDefinition> timer_cases();
+std::span<const CaseDefinition> initiator_cases();
+std::span<const CaseDefinition> uapi_cases();
 
 struct CaseResult {
     std::string id, section, title;

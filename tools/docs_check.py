@@ -41,9 +41,14 @@ for cmake in ROOT.rglob("CMakeLists.txt"):
         continue
     text = cmake.read_text()
     TARGETS |= set(re.findall(r"add_executable\(\s*([\w.-]+)", text))
+    TARGETS |= set(re.findall(r"add_custom_target\(\s*([\w.-]+)", text))
     TARGETS |= set(re.findall(r"wgref_add_test\(\s*([\w.-]+)", text))
     for loop in re.findall(r"foreach\(\s*\w+\s+([^)]*)\)", text):
         TARGETS |= set(loop.split())
+
+# A mutant is named by its patch (conformance/mutants/NAME.patch).
+MUTANTS = {p.stem for p in (ROOT / "conformance" / "mutants").glob("*.patch")}
+WORDS |= MUTANTS
 
 PATH = re.compile(r"^[\w./-]+\.(hpp|cpp|sh|py|md|txt|pcap|keylog|json|in|patch)$")
 CODE = re.compile(r"^(?:[A-Za-z_]\w*::)*[A-Za-z_]\w*(?:\(\))?$")

@@ -21,6 +21,9 @@
 #                                   ("ping ADDR", "show") on this TCP port, so
 #                                   a test decides when the guest sends traffic
 # /wgconf/wg0.conf: what `wg setconf wg0` reads.
+# /wgconf/wg1.conf, optional: a second device, wg1, configured the same way;
+#   with /wgconf/wg1.private-key, that key is set afterwards (wgconform gives
+#   zeros there: a device whose key was set and then removed).
 #
 # Output, in ${WGREF_KERNEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wgref/linux-kernel}:
 # vmlinuz, initramfs.gz, kernel-version and stamp. A second run finds the stamp
@@ -232,6 +235,12 @@ ip link add wg0 type wireguard || fail "ip link add wg0 type wireguard"
 wg setconf wg0 /wgconf/wg0.conf || fail "wg setconf"
 for a in $WG_ADDRS; do ip addr add "$a" dev wg0 || fail "address $a on wg0"; done
 ip link set wg0 up || fail "wg0 up"
+if [ -f /wgconf/wg1.conf ]; then
+  ip link add wg1 type wireguard || fail "ip link add wg1 type wireguard"
+  wg setconf wg1 /wgconf/wg1.conf || fail "wg setconf wg1"
+  if [ -f /wgconf/wg1.private-key ]; then wg set wg1 private-key /wgconf/wg1.private-key || fail "wg set wg1 private-key"; fi
+  ip link set wg1 up || fail "wg1 up"
+fi
 
 say "kernel $(uname -r), wg0 public key $(wg show wg0 public-key), listening on $(wg show wg0 listen-port)"
 echo "WGREF-GUEST-READY"

@@ -3,7 +3,9 @@
 #   build/       GCC, Release (the build the benchmarks measure): the whole CTest
 #                suite (unit tests, vectors, interop with wireguard-go and the
 #                Linux kernel, wgconform against each; the slow timer cases
-#                with WGREF_SLOW=1) and the docs (Doxygen, warnings are errors);
+#                with WGREF_SLOW=1), the mutants (conformance/mutants: every
+#                one caught, every case seen to fail) and the docs (Doxygen,
+#                warnings are errors);
 #   build-asan/  clang, Debug, AddressSanitizer + UndefinedBehaviorSanitizer:
 #                the tests again, real peers excluded;
 #   build-fuzz/  clang, libFuzzer: a bounded run of every parser (tools/fuzz.sh).
@@ -34,8 +36,8 @@ trap time_report EXIT
 phase "set-up (tools/setup.sh)"
 bash tools/setup.sh
 
-phase "build: GCC, Release, warnings are errors"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DWGREF_WERROR=ON >/dev/null
+phase "build: GCC, Release, warnings are errors, with the mutants"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DWGREF_WERROR=ON -DWGREF_MUTANTS=ON >/dev/null
 cmake --build build -j2
 
 phase "tests (CTest, GCC Release)"
@@ -46,7 +48,7 @@ slow=(-LE slow)
 ctest --test-dir build --output-on-failure -j2 "${slow[@]}"
 # Where the implementations disagree, if anywhere, in one table.
 reports=()
-for kind in wgref wireguard-go linux; do
+for kind in wgref wireguard-go wireguard-go-modern linux; do
   [[ -f build/wgconform-$kind.json ]] && reports+=("$kind=build/wgconform-$kind.json")
 done
 [[ ${#reports[@]} -gt 1 ]] && /usr/bin/python3 tools/conformance_side_by_side.py "${reports[@]}"

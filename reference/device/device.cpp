@@ -114,11 +114,9 @@ std::vector<PeerId> Device::peers() const {
 }
 
 std::optional<handshake::KnownPeer> Device::find(const crypto::PublicKey& initiator_static) const {
-    auto id = find_peer(initiator_static);
-    if (!id && options_.flaws.accept_unknown_peers) id = const_cast<Device*>(this)->ensure_peer(initiator_static);
+    const auto id = find_peer(initiator_static);
     if (!id) return std::nullopt;
     const Peer& p = peer(*id);
-    if (options_.flaws.accept_old_timestamps) return handshake::KnownPeer{&p.remote, crypto::Tai64n{}};
     return handshake::KnownPeer{&p.remote, p.latest_timestamp};
 }
 
@@ -189,18 +187,21 @@ crypto::PrivateKey Device::fresh_ephemeral() {
 }
 
 Duration Device::jitter() {
+    // 1 µs to REKEY_TIMEOUT_JITTER_MAX: never zero, so a retry is always
+    // strictly after REKEY_TIMEOUT (initiation_allowed), even in simulated
+    // time, where two events can fall on the same instant.
     std::uint32_t r = 0;
     rng_.fill({reinterpret_cast<std::uint8_t*>(&r), sizeof r});
     const auto max = std::chrono::duration_cast<std::chrono::microseconds>(wire::kRekeyTimeoutJitterMax).count();
-    return std::chrono::microseconds(r % static_cast<std::uint32_t>(max + 1));
+    return std::chrono::microseconds(1 + r % static_cast<std::uint32_t>(max));
 }
 
 bool Device::may_send_with(const Keypair& keypair, Time now) const {
-    return keypair.may_send && (options_.flaws.no_session_expiry || !timers::sending_expired(keypair.age(now)));
+    return keypair.may_send && !timers::sending_expired(keypair.age(now));
 }
 
 bool Device::may_receive_with(const Keypair& keypair, Time now) const {
-    return options_.flaws.no_session_expiry || !timers::receiving_expired(keypair.age(now));
+    return !timers::receiving_expired(keypair.age(now));
 }
 
 crypto::Tai64n Device::next_timestamp(Time now) {
@@ -214,12 +215,6 @@ crypto::Tai64n Device::next_timestamp(Time now) {
     if (!candidate.is_after(last_timestamp_)) candidate = last_timestamp_.next_whitened();
     last_timestamp_ = candidate;
     return candidate;
-}
-
-bool Device::under_load_for_handshake(Time now) {
-    const bool loaded = load_.record_handshake(now);
-    if (options_.flaws.never_under_load) return false;
-    return loaded || options_.flaws.always_under_load;
 }
 
 void Device::drop(Outbox& out, DropReason reason, Time now, std::optional<PeerId> peer) {

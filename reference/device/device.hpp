@@ -48,26 +48,6 @@ struct HandshakeSecrets {
     const crypto::SymmetricKey& preshared_key;
 };
 
-/// Deliberate protocol violations, for wgconform's self-tests only: a
-/// conformance case that cannot fail proves nothing, so each case is run
-/// against a Device with the flaw it looks for, and must say FAIL. (Flaws
-/// that only change bytes on the wire live in wgconform's LoopbackTarget.)
-/// Never set any of these outside a test.
-struct DeviceFlaws {
-    bool accept_replayed_data = false;         ///< no replay window (§5.4.6)
-    bool update_window_before_auth = false;    ///< a forged packet can use up a counter (§5.4.6)
-    bool accept_any_inner_source = false;      ///< no allowed-IPs source check (§3)
-    bool accept_old_timestamps = false;        ///< no TAI64N replay check (§5.1)
-    bool accept_unknown_peers = false;         ///< answers any static key, adding it as a peer (§5.4.2)
-    bool always_under_load = false;            ///< sends cookies when not under load (§5.4.7)
-    bool never_under_load = false;             ///< never asks for mac2, whatever the load (§5.4.7)
-    bool ignore_mac2 = false;                  ///< under load, a valid mac2 does not help (§5.4.7)
-    bool send_before_confirmation = false;     ///< responder sends on new keys at once (§5.4.6)
-    bool no_passive_keepalive = false;         ///< never answers data with a keepalive (§6.5)
-    bool no_session_expiry = false;            ///< keys never expire (§6.2 REJECT_AFTER_TIME)
-    bool no_rekey_after_time = false;          ///< an initiator keeps old keys (§6.2 REKEY_AFTER_TIME)
-};
-
 struct DeviceOptions {
     std::size_t mtu = wire::kDefaultMtu;
     int load_threshold = cookie::LoadMeter::kDefaultThreshold;
@@ -78,7 +58,6 @@ struct DeviceOptions {
     Duration unix_time_at_origin = std::chrono::seconds(1'700'000'000);
     /// Opt-in: called with each handshake's secrets (never set it in production).
     std::function<void(const HandshakeSecrets&)> on_handshake_secrets;
-    DeviceFlaws flaws;
 };
 
 class Device final : private handshake::PeerDirectory {
@@ -168,7 +147,6 @@ private:
     Duration jitter();
     bool may_send_with(const Keypair& keypair, Time now) const;
     bool may_receive_with(const Keypair& keypair, Time now) const;
-    bool under_load_for_handshake(Time now);
     crypto::Tai64n next_timestamp(Time now);
     void drop(Outbox& out, DropReason reason, Time now, std::optional<PeerId> peer = std::nullopt);
     static void emit(Outbox& out, EventKind kind, std::optional<PeerId> peer, Time now);

@@ -36,8 +36,8 @@ bool Device::admit_handshake(const Endpoint& from, ByteView message, std::uint32
 
     // §5.4.7: under load, only senders that prove their address with mac2
     // get Curve25519 work, and each address only at a bounded rate.
-    if (under_load_for_handshake(now)) {
-        if (!cookie_checker_.mac2_is_valid(message, from, now) || options_.flaws.ignore_mac2) {
+    if (load_.record_handshake(now)) {
+        if (!cookie_checker_.mac2_is_valid(message, from, now)) {
             std::array<std::uint8_t, wire::CookieReply::kSize> reply{};
             cookie_checker_.create_reply(message, sender, from, now, rng_, reply);
             out.add_datagram(from, reply);
@@ -78,8 +78,7 @@ void Device::receive_initiation(const Endpoint& from, const wire::InitiationMess
         return drop(out, DropReason::low_order_point, now, p.id);
     }
     p.cookie.message_sent(cookie::add_macs(response, p.macs.mac1_key, p.cookie.for_mac2(now)));
-    Keypair& keypair = p.sessions.response_sent(std::move(*keys), now);
-    if (options_.flaws.send_before_confirmation) p.sessions.key_confirmed(keypair);
+    p.sessions.response_sent(std::move(*keys), now);
     p.timers.session_derived(now);
     p.timers.any_authenticated_packet_traversal(now);
     p.timers.any_authenticated_packet_sent();
@@ -145,20 +144,13 @@ void Device::receive_data(const Endpoint& from, const wire::DataMessage& message
     if (!keypair) return drop(out, DropReason::unknown_index, now, p.id);
     if (!may_receive_with(*keypair, now)) return drop(out, DropReason::expired_session, now, p.id);
     // A cheap look at the window before the expensive decryption...
-    const bool check_replay = !options_.flaws.accept_replayed_data;
-    if (check_replay && !keypair->replay.may_accept(message.counter())) return drop(out, DropReason::replay, now, p.id);
-
-    const bool flawed_window = options_.flaws.update_window_before_auth;
-    if (check_replay && flawed_window) (void)keypair->replay.accept(message.counter());
-
+    if (!keypair->replay.may_accept(message.counter())) return drop(out, DropReason::replay, now, p.id);
     thread_local std::array<std::uint8_t, 65536> plaintext;
     auto opened = transport::open_data_message(keypair->keys.receiving, message, plaintext);
     if (!opened) return drop(out, opened.error(), now, p.id);
     // ...and the real update only now that the packet is authentic, so a
     // forged counter can never move the window (§5.4.6).
-    if (check_replay && !flawed_window && !keypair->replay.accept(message.counter())) {
-        return drop(out, DropReason::replay, now, p.id);
-    }
+    if (!keypair->replay.accept(message.counter())) return drop(out, DropReason::replay, now, p.id);
 
     // The packet is authentic and fresh: the endpoint follows it (§2.1), before
     // anything is sent in answer, so what we send goes where the peer now is.
@@ -191,15 +183,13 @@ void Device::receive_data(const Endpoint& from, const wire::DataMessage& message
     }
     // §6.5: data arrived, so a keepalive is due if we send nothing back,
     // whatever the inner packet turns out to be (as the kernel arms it).
-    if (!options_.flaws.no_passive_keepalive) p.timers.data_received(now);
+    p.timers.data_received(now);
     const auto length = transport::inner_packet_length(padded);
     if (!length) return drop(out, DropReason::not_ip, now, p.id);
     const ByteView inner = padded.first(*length);
     // §3: "the source IP of the decrypted packet is checked against the
     // allowed IPs of the peer that sent it".
-    if (allowed_ips_.lookup_packet_source(inner) != p.id && !options_.flaws.accept_any_inner_source) {
-        return drop(out, DropReason::allowed_ips, now, p.id);
-    }
+    if (allowed_ips_.lookup_packet_source(inner) != p.id) return drop(out, DropReason::allowed_ips, now, p.id);
     out.add_to_interface(inner);
     // [receive-data]
 }

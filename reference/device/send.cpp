@@ -47,7 +47,7 @@ bool Device::encrypt_and_send(Peer& p, ByteView packet, Time now, Outbox& out) {
     if (!packet.empty()) p.timers.data_sent(now, jitter());
     if (packet.empty()) emit(out, EventKind::keepalive_sent, p.id, now);
     // §6.2: old keys, or many messages on them, ask for a new handshake.
-    if (!options_.flaws.no_rekey_after_time && timers::rekey_after_send(keypair->age(now))) {
+    if (timers::rekey_after_send(keypair->age(now))) {
         if (p.sessions.handshake_state() == KeySlots::HandshakeState::none) emit(out, EventKind::rekey, p.id, now);
         initiate_handshake(p, now, out, /*is_retry=*/false);
     }

@@ -145,10 +145,13 @@ public:
 
     // ---- the rules ----
 
-    /// §6.4: may we send an initiation now? Not within REKEY_TIMEOUT of the
-    /// last initiation or response we sent, retries included.
+    /// §6.4: may we send an initiation now? Only once REKEY_TIMEOUT has
+    /// passed since the last initiation or response we sent, retries
+    /// included: strictly after, as the kernel's wg_birthdate_has_expired.
+    /// So a persistent keepalive of exactly REKEY_TIMEOUT does not send the
+    /// retry early; the retransmit timer, with its jitter, does.
     bool initiation_allowed(Time now) const {
-        return !last_handshake_sent_ || now - *last_handshake_sent_ >= wire::kRekeyTimeout;
+        return !last_handshake_sent_ || now - *last_handshake_sent_ > wire::kRekeyTimeout;
     }
     /// §6.2 on receive: true once per session, when data arrives on keys we
     /// initiated that near REJECT_AFTER_TIME (rekey_after_receive).

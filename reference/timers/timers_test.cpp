@@ -85,11 +85,12 @@ TEST_CASE("At most one handshake message per REKEY_TIMEOUT: an initiation or a r
     CHECK(t.initiation_allowed(0s));
     t.handshake_initiated(0s, 0ms);
     CHECK_FALSE(t.initiation_allowed(4s));
-    CHECK(t.initiation_allowed(5s));
+    CHECK_FALSE(t.initiation_allowed(5s));  // strictly after, as the kernel
+    CHECK(t.initiation_allowed(5s + 1us));
     // Answering the peer's initiation counts too (the kernel's last_sent_handshake).
     t.response_sent(20s);
     CHECK_FALSE(t.initiation_allowed(24s));
-    CHECK(t.initiation_allowed(25s));
+    CHECK(t.initiation_allowed(25s + 1us));
 }
 
 TEST_CASE("A new handshake that is not a retry starts the count of attempts again", "[timers]") {
