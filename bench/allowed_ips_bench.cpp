@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Cryptokey routing (paper §3) at scale: longest-prefix lookups in tables of
 // 1,000, 100,000 and 1,000,000 random IPv4 prefixes (lengths 8..32, spread
 // over 1,000 peers), and the memory each prefix costs.

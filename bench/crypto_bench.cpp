@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The primitives of paper §5.4 at the sizes WireGuard uses them: one X25519
 // (four or five per handshake), and sealing/opening transport payloads of
 // 64 bytes (small packets, keepalive-like) and 1,420 bytes (a full MTU).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Two Devices passing 1,420-byte packets in memory, one core, no sockets:
 // a's send_packet() seals a datagram, b's receive_datagram() opens it,
 // checks the window and the allowed IPs, and hands the packet out. This is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One whole handshake (paper §5.4.2-5.4.5) in memory: the initiator creates
 // the first message, the responder consumes it and creates the second, the
 // initiator consumes that. Seven X25519 operations dominate (the initiator's

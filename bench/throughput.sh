@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Throughput, side by side, in one run and one namespace layout: iperf3 (TCP,
 # 10 s, one stream and four streams) over
 #   1. the bare veth pair (the ceiling: no tunnel at all),

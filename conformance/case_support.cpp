@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shared steps of the cases (see case_support.hpp).
 #include "case_support.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Small steps that many cases share: a session whose keys the target has
 // confirmed, an echo that should (or should not) come back, and the words
 // the evidence lines use. Kept here so each case reads as its scenario.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Cases: cookies and mac2 (paper §5.4.7). A responder that is not under
 // load answers initiations without asking for mac2. Under load it answers
 // an initiation that lacks a valid mac2 with a cookie reply (and nothing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Cases: the handshake (paper §5.1, §5.4.2–5.4.4). What a responder must do
 // with an initiation, seen from outside:
 //   - answer a valid one with a response that verifies, mac1 included;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Cases: the target as initiator (paper §5.1, §5.4.2, §5.4.7, §6.4, and the
 // kernel where it says more). Identities 3 and 4 are peers the target knows
 // the endpoint of and keeps alive (persistent keepalive 6 s), so it keeps

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Cases: cryptokey routing (paper §3) and roaming (§2.1). Inbound, "the
 // source IP of the decrypted packet is checked against the allowed IPs of
 // the peer that sent it": a packet whose inner source belongs to another

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Cases: timers (paper §6), behind --slow because they wait out the
 // protocol's own constants (§6.1): KEEPALIVE_TIMEOUT = 10 s,
 // REKEY_AFTER_TIME = 120 s, REJECT_AFTER_TIME = 180 s.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Cases: transport data (paper §5.4.6). After the handshake, data is
 // delivered; every counter is accepted at most once (a replay is dropped),
 // out-of-order packets inside the window are still delivered, a counter

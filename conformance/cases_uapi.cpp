@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Cases: the configuration protocol (wireguard.com/xplatform), which `wg`
 // speaks to wireguard-go and wgref over /var/run/wireguard/IFACE.sock (the
 // kernel is configured over netlink instead, so these cases skip there).

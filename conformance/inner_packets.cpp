@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ICMP echo requests and replies inside the tunnel (see inner_packets.hpp).
 #include "inner_packets.hpp"
 

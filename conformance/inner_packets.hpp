@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The packets wgconform sends *inside* the tunnel. The harness sees a target
 // only from outside, so it learns whether the target accepted and delivered
 // a transport packet by asking its IP stack a question only delivery can

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The probe's inner packets: RFC 1071's checksum example, and echo requests
 // whose replies (built here as the target's IP stack would) are recognised.
 #include <catch2/catch.hpp>

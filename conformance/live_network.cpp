@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // LiveNetwork: one UDP socket per port, poll-bounded receives, the system
 // clocks, and the target's UAPI over its unix socket. Datagrams from anyone
 // but the target (or the key-less target) are ignored.

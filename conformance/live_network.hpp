@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ProbeNetwork over real UDP sockets, to a target given as HOST:PORT.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The in-process target (see loopback_target.hpp).
 #include "loopback_target.hpp"
 

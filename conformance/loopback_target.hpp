@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // An in-process target: wgref's sans-I/O Device behind a ProbeNetwork, with
 // a one-function IP stack (it answers echo requests to its tunnel
 // addresses) and simulated time, so even the minutes of §6 take milliseconds.

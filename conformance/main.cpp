@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `wgconform`: the conformance harness for any WireGuard endpoint (see
 // docs/conformance.md). This file is only the command line: options become a
 // SuiteConfig, the suite runs against a LiveNetwork (or, with --spawn
@@ -8,14 +9,18 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <span>
 #include <string>
 #include <tuple>
 
 #include "crypto/key_text.hpp"
 #include "crypto/x25519.hpp"
+#include "io/command_line.hpp"
+#include "io/socket_address.hpp"
 #include "io/system.hpp"
 #include "command.hpp"
 #include "live_network.hpp"
@@ -54,6 +59,8 @@ The suite (no command): every case of the catalogue, each tied to its paper sect
       [--timeout-ms N]               bound on waiting for an expected answer (default 1000)
       [--junit FILE] [--json FILE]   reports besides the table
       [--target-name TEXT]           how reports name the target
+      [--no-precheck]                skip the first handshake and echo that make sure the target
+                                       is reachable before any case runs
   wgconform --spawn wgref|wireguard-go[-modern]|linux|loopback [--cases ...] [--slow] [--junit ...] [--json ...]
                                      build that target in network namespaces (linux: the kernel's
                                      WireGuard under qemu; loopback: wgref's core in-process), run
@@ -77,34 +84,65 @@ Commands:
                        run the catalogue against every mutant of DIR (a build's
                        conformance/mutants, -DWGREF_MUTANTS=ON: wgref with one rule broken
                        each) and print what caught each, and the mutation score
-  print-peer-config    print the `wg set` line that adds the harness as a target's peer
+  print-peer-config    print what adds the harness's identities to a target as its peers
       --private-key FILE --tunnel-ip ADDRS [--second-private-key FILE --second-tunnel-ip ADDRS]
       [--third-private-key FILE [--third-port N] [--fourth-private-key FILE [--fourth-port N]]
-       --harness-address ADDR] [--interface NAME]
+       --harness-address ADDR] [--psk FILE] [--interface NAME]
+      [--format wg-set|ini]          `wg set` lines (default), or [Peer] blocks for a
+                                     configuration file or a router's UI
 
-Exit status: 0 every selected case passed or was skipped (each skip says why),
-1 a case failed (or ping failed), 2 usage or local error.
+Every option takes --name VALUE or --name=VALUE; wgconform --version prints the version.
+Exit status: 0 every selected case passed, diverged or was skipped (each skip says why),
+1 a case failed (or ping failed), 2 usage or local error, a harness error, or a
+target that could not be reached at all (the pre-check: nothing was judged).
 )";
 
 using Options = std::map<std::string, std::string>;
+using Value = wg::io::OptionSpec::Value;
 
-/// Options that take no value.
-bool is_flag(const std::string& name) { return name == "slow" || name == "list"; }
+/// The suite's options (also --spawn's and --list's).
+constexpr wg::io::OptionSpec kSuiteOptions[] = {
+    {"target", 0, Value::required},         {"target-public-key", 0, Value::required},
+    {"private-key", 0, Value::required},    {"tunnel-ip", 0, Value::required},
+    {"target-tunnel-ip", 0, Value::required}, {"second-private-key", 0, Value::required},
+    {"second-tunnel-ip", 0, Value::required}, {"third-private-key", 0, Value::required},
+    {"third-port", 0, Value::required},     {"fourth-private-key", 0, Value::required},
+    {"fourth-port", 0, Value::required},    {"zero-key-target", 0, Value::required},
+    {"uapi-socket", 0, Value::required},    {"psk", 0, Value::required},
+    {"cases", 0, Value::required},          {"slow", 0, Value::none},
+    {"timeout-ms", 0, Value::required},     {"junit", 0, Value::required},
+    {"json", 0, Value::required},           {"target-name", 0, Value::required},
+    {"spawn", 0, Value::required},          {"list", 0, Value::none},
+    {"no-precheck", 0, Value::none},
+};
+constexpr wg::io::OptionSpec kPingOptions[] = {
+    {"target", 0, Value::required},      {"target-public-key", 0, Value::required}, {"private-key", 0, Value::required},
+    {"psk", 0, Value::required},         {"tunnel-ip", 0, Value::required},         {"target-tunnel-ip", 0, Value::required},
+    {"timeout-ms", 0, Value::required},  {"keylog", 0, Value::required},
+};
+constexpr wg::io::OptionSpec kPeerConfigOptions[] = {
+    {"private-key", 0, Value::required},        {"tunnel-ip", 0, Value::required},
+    {"second-private-key", 0, Value::required}, {"second-tunnel-ip", 0, Value::required},
+    {"third-private-key", 0, Value::required},  {"third-port", 0, Value::required},
+    {"fourth-private-key", 0, Value::required}, {"fourth-port", 0, Value::required},
+    {"harness-address", 0, Value::required},    {"interface", 0, Value::required},
+    {"psk", 0, Value::required},                {"format", 0, Value::required},
+};
 
-/// Parses `--name value` pairs and flags; false (with a message) on anything else.
-bool parse_options(int argc, char** argv, int first, Options& options) {
-    for (int i = first; i < argc; ++i) {
-        const std::string arg = argv[i];
-        if (arg.rfind("--", 0) == 0 && is_flag(arg.substr(2))) {
-            options[arg.substr(2)] = "";
-            continue;
-        }
-        if (arg.rfind("--", 0) != 0 || i + 1 >= argc) {
-            std::cerr << "wgconform: unexpected argument '" << arg << "' (options take a value: --name VALUE)\n";
-            return false;
-        }
-        options[arg.substr(2)] = argv[++i];
+/// Parses argv[first..] against `specs` into `options` (the last value of
+/// each); false, with the reason printed, on a mistake or a stray argument.
+bool parse_options(int argc, char** argv, int first, std::span<const wg::io::OptionSpec> specs, Options& options) {
+    std::string error;
+    const auto line = wg::io::parse_command_line("wgconform", argc, argv, first, specs, error);
+    if (!line) {
+        std::cerr << error << "\n";
+        return false;
     }
+    if (!line->positional.empty()) {
+        std::cerr << "wgconform: unexpected argument '" << line->positional.front() << "'; see wgconform --help\n";
+        return false;
+    }
+    for (const auto& [name, values] : line->options) options[name] = values.back();
     return true;
 }
 
@@ -124,14 +162,17 @@ bool require(const Options& options, std::initializer_list<const char*> names) {
 std::optional<wg::crypto::PrivateKey> key_option(const Options& options, const char* name) {
     std::string error;
     auto key = wg::io::read_key_file(options.at(name), error);
+    // read_key_file refuses a key file others may read (chmod 600 it).
     if (!key) std::cerr << "wgconform: --" << name << ": " << error << "\n";
     return key;
 }
 
 std::optional<wg::Endpoint> target_option(const Options& options, const char* name = "target") {
-    auto target = wg::Endpoint::parse(options.at(name));
+    std::string why;
+    auto target = wg::io::resolve_endpoint(options.at(name), why);
+    if (target && target->port == 0) why = "port 0 is no target";
     if (!target || target->port == 0) {
-        std::cerr << "wgconform: --" << name << ": expected HOST:PORT or [V6HOST]:PORT, got '" << options.at(name) << "'\n";
+        std::cerr << "wgconform: --" << name << ": " << why << "\n";
         return std::nullopt;
     }
     return target;
@@ -213,18 +254,31 @@ std::optional<std::vector<wg::IpAddress>> addresses_option(const Options& option
 int command_print_peer_config(const Options& options) {
     if (!require(options, {"private-key", "tunnel-ip"})) return 2;
     const std::string iface = options.count("interface") ? options.at("interface") : "wg0";
+    const std::string format = options.count("format") ? options.at("format") : "wg-set";
+    if (format != "wg-set" && format != "ini") {
+        std::cerr << "wgconform: --format: expected wg-set or ini, got '" << format << "'\n";
+        return 2;
+    }
+    // One peer each: its public key, and either allowed IPs (identities 1
+    // and 2) or an endpoint with a persistent keepalive (3 and 4).
+    struct Peer {
+        std::string public_key, allowed_ips, endpoint;
+    };
+    std::vector<Peer> peers;
     for (const auto& [key_name, ip_name] : {std::pair{"private-key", "tunnel-ip"}, std::pair{"second-private-key", "second-tunnel-ip"}}) {
         if (!options.count(key_name)) continue;
         if (!require(options, {ip_name})) return 2;
         const auto key = key_option(options, key_name);
         const auto addresses = addresses_option(options, ip_name);
         if (!key || !addresses) return 2;
-        std::cout << "wg set " << iface << " peer " << wg::crypto::key_to_base64(wg::crypto::public_key_of(*key)) << " allowed-ips ";
-        for (std::size_t i = 0; i < addresses->size(); ++i) {
-            const auto& a = (*addresses)[i];
-            std::cout << (i ? "," : "") << a.to_string() << (a.is_v6() ? "/128" : "/32");
+        Peer peer{wg::crypto::key_to_base64(wg::crypto::view(wg::crypto::public_key_of(*key))), "", ""};
+        for (const auto& a : *addresses) {
+            // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on a `+` chain here.
+            if (!peer.allowed_ips.empty()) peer.allowed_ips += ',';
+            peer.allowed_ips += a.to_string();
+            peer.allowed_ips += a.is_v6() ? "/128" : "/32";
         }
-        std::cout << "\n";
+        peers.push_back(peer);
     }
     for (const auto& [key_name, port_name, port] : {std::tuple{"third-private-key", "third-port", "51821"},
                                                      std::tuple{"fourth-private-key", "fourth-port", "51822"}}) {
@@ -232,9 +286,28 @@ int command_print_peer_config(const Options& options) {
         if (!require(options, {"harness-address"})) return 2;
         const auto key = key_option(options, key_name);
         if (!key) return 2;
-        std::cout << "wg set " << iface << " peer " << wg::crypto::key_to_base64(wg::crypto::public_key_of(*key))
-                  << " endpoint " << options.at("harness-address") << ":" << (options.count(port_name) ? options.at(port_name) : port)
-                  << " persistent-keepalive 6\n";
+        const std::string address = options.at("harness-address");
+        const std::string host = address.find(':') != std::string::npos ? "[" + address + "]" : address;
+        peers.push_back(Peer{wg::crypto::key_to_base64(wg::crypto::view(wg::crypto::public_key_of(*key))), "",
+                             host + ":" + (options.count(port_name) ? options.at(port_name) : port)});
+    }
+    std::optional<wg::crypto::PrivateKey> psk;
+    if (options.count("psk") && !(psk = key_option(options, "psk"))) return 2;
+    for (const auto& peer : peers) {
+        if (format == "ini") {
+            std::cout << "[Peer]\nPublicKey = " << peer.public_key << "\n";
+            // A router's UI wants the key itself, as `wg showconf` prints it.
+            if (psk) std::cout << "PresharedKey = " << wg::crypto::key_to_base64(psk->view()) << "\n";
+            if (!peer.allowed_ips.empty()) std::cout << "AllowedIPs = " << peer.allowed_ips << "\n";
+            if (!peer.endpoint.empty()) std::cout << "Endpoint = " << peer.endpoint << "\nPersistentKeepalive = 6\n";
+            std::cout << "\n";
+        } else {
+            std::cout << "wg set " << iface << " peer " << peer.public_key;
+            if (psk) std::cout << " preshared-key " << options.at("psk");
+            if (!peer.allowed_ips.empty()) std::cout << " allowed-ips " << peer.allowed_ips;
+            if (!peer.endpoint.empty()) std::cout << " endpoint " << peer.endpoint << " persistent-keepalive 6";
+            std::cout << "\n";
+        }
     }
     return 0;
 }
@@ -329,6 +402,12 @@ int command_suite(const Options& options) {
     try {
         LiveNetwork network(*target, zero_key_target, uapi_socket);
         wg::io::SystemRng rng;
+        if (!options.count("no-precheck") && options.count("list") == 0) {
+            if (const auto problem = precheck(network, config, rng)) {
+                std::cerr << "wgconform: " << name << ": " << *problem << "\n";
+                return 2;
+            }
+        }
         return run_and_report(network, config, rng, options, name);
     } catch (const std::exception& e) {
         std::cerr << "wgconform: " << e.what() << "\n";
@@ -360,9 +439,23 @@ int command_spawn(int argc, char** argv, const Options& options) {
         std::cerr << "wgconform: cannot find its own path: " << std::strerror(errno) << "\n";
         return 2;
     }
-    std::vector<std::string> args = {"bash", WGCONFORM_SPAWN_SCRIPT, kind, std::string(self.data(), static_cast<std::size_t>(n))};
+    const std::filesystem::path self_path(std::string(self.data(), static_cast<std::size_t>(n)));
+    // Installed (cmake --install), the script and wgref are found from this
+    // program: PREFIX/bin/wgconform, PREFIX/bin/wgref and
+    // PREFIX/share/wgref/conformance/spawn_target.sh. In a build tree, the
+    // paths this build was configured with.
+    const auto installed_script =
+        (self_path.parent_path() / WGCONFORM_INSTALLED_DATA / "conformance/spawn_target.sh").lexically_normal();
+    const auto installed_wgref = self_path.parent_path() / "wgref";
+    const std::string script = std::filesystem::exists(installed_script) ? installed_script.string() : WGCONFORM_SPAWN_SCRIPT;
+    if (!std::filesystem::exists(script)) {
+        std::cerr << "wgconform --spawn: spawn_target.sh is neither at " << installed_script.string() << " (installed) nor at "
+                  << WGCONFORM_SPAWN_SCRIPT << " (the source tree this was built from)\n";
+        return 2;
+    }
+    std::vector<std::string> args = {"bash", script, kind, self_path.string()};
     const char* wgref = std::getenv("WGREF");
-    args.push_back(wgref ? wgref : WGREF_BINARY);
+    args.push_back(wgref ? wgref : std::filesystem::exists(installed_wgref) ? installed_wgref.string() : WGREF_BINARY);
     args.push_back("--");
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -370,13 +463,14 @@ int command_spawn(int argc, char** argv, const Options& options) {
             ++i;  // and its value
             continue;
         }
+        if (arg.rfind("--spawn=", 0) == 0) continue;
         args.push_back(arg);
     }
     std::vector<char*> exec_args;
     for (auto& a : args) exec_args.push_back(a.data());
     exec_args.push_back(nullptr);
     execvp("bash", exec_args.data());
-    std::cerr << "wgconform: cannot run " << WGCONFORM_SPAWN_SCRIPT << ": " << std::strerror(errno) << "\n";
+    std::cerr << "wgconform: cannot run " << script << ": " << std::strerror(errno) << "\n";
     return 2;
 }
 
@@ -387,22 +481,26 @@ int main(int argc, char** argv) {
         std::cout << kUsage;
         return argc < 2 ? 2 : 0;
     }
+    if (!std::strcmp(argv[1], "--version")) {
+        std::cout << "wgconform " << wg::io::project_version() << "\n";
+        return 0;
+    }
     const std::string command = argv[1];
     Options options;
-    if (command == "ping" || command == "print-peer-config") {
-        if (!parse_options(argc, argv, 2, options)) return 2;
-        return command == "ping" ? command_ping(options) : command_print_peer_config(options);
+    if (command == "ping") return parse_options(argc, argv, 2, kPingOptions, options) ? command_ping(options) : 2;
+    if (command == "print-peer-config") {
+        return parse_options(argc, argv, 2, kPeerConfigOptions, options) ? command_print_peer_config(options) : 2;
     }
     if (command == "inspect" || command == "replay") {
         return wg::conformance::captures::run_capture_command(std::vector<std::string>(argv + 1, argv + argc));
     }
     if (command == "mutants") return wg::conformance::run_mutants_command(std::vector<std::string>(argv + 1, argv + argc));
-    if (command.rfind("--", 0) == 0) {
-        if (!parse_options(argc, argv, 1, options)) return 2;
+    if (command.rfind("-", 0) == 0) {
+        if (!parse_options(argc, argv, 1, kSuiteOptions, options)) return 2;
         if (options.count("list")) return list_cases();
         if (options.count("spawn")) return command_spawn(argc, argv, options);
         return command_suite(options);
     }
-    std::cerr << "wgconform: unknown command '" << command << "'. See --help.\n";
+    std::cerr << "wgconform: unknown command '" << command << "'; see wgconform --help\n";
     return 2;
 }

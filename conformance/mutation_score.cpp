@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The mutation score (see mutation_score.hpp).
 #include "mutation_score.hpp"
 
@@ -21,6 +22,7 @@
 
 #include "crypto/random.hpp"
 #include "device/simulated_network.hpp"
+#include "io/command_line.hpp"
 #include "loopback_target.hpp"
 #include "suite.hpp"
 
@@ -152,25 +154,31 @@ bool glob(std::string_view text, std::string_view pattern) { return case_matches
 
 int run_mutants_command(const std::vector<std::string>& args) {
     Options options;
-    for (std::size_t i = 1; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
-            return args[++i];
-        };
-        try {
-            if (a == "--dir") options.dir = value();
-            else if (a == "--require-every-case") options.require_every_case = true;
-            else if (a == "--require-exclusive") options.require_exclusive = true;
-            else if (a == "--real") options.real = true;
-            else if (a == "--only") options.only = value();
-            else if (a == "--jobs") options.jobs = static_cast<unsigned>(std::stoul(value()));
-            else throw std::invalid_argument("unknown option " + a);
-        } catch (const std::exception& e) {
-            std::cerr << "wgconform mutants: " << e.what() << "\n"
-                      << "usage: wgconform mutants --dir BUILD/conformance/mutants [--require-every-case] [--require-exclusive] [--real] [--only GLOB] [--jobs N]\n";
+    using Value = io::OptionSpec::Value;
+    static constexpr io::OptionSpec kSpecs[] = {
+        {"dir", 0, Value::required},  {"require-every-case", 0, Value::none}, {"require-exclusive", 0, Value::none},
+        {"real", 0, Value::none},     {"only", 0, Value::required},           {"jobs", 0, Value::required},
+    };
+    std::string error;
+    const auto command_line = io::parse_command_line("wgconform mutants", std::vector<std::string>(args.begin() + 1, args.end()), kSpecs, error);
+    if (!command_line || !command_line->positional.empty()) {
+        std::cerr << (command_line ? "wgconform mutants: unexpected argument '" + command_line->positional.front() + "'" : error) << "\n"
+                  << "usage: wgconform mutants --dir BUILD/conformance/mutants [--require-every-case] [--require-exclusive] "
+                     "[--real] [--only GLOB] [--jobs N]\n";
+        return 2;
+    }
+    if (command_line->has("dir")) options.dir = command_line->value("dir");
+    options.require_every_case = command_line->has("require-every-case");
+    options.require_exclusive = command_line->has("require-exclusive");
+    options.real = command_line->has("real");
+    if (command_line->has("only")) options.only = command_line->value("only");
+    if (command_line->has("jobs")) {
+        const std::string& jobs = command_line->value("jobs");
+        if (jobs.empty() || jobs.size() > 3 || jobs.find_first_not_of("0123456789") != std::string::npos || std::stoul(jobs) == 0) {
+            std::cerr << "wgconform mutants: --jobs: expected 1..999\n";
             return 2;
         }
+        options.jobs = static_cast<unsigned>(std::stoul(jobs));
     }
     if (options.dir.empty()) {
         std::cerr << "wgconform mutants: --dir is required (the build's conformance/mutants, built with -DWGREF_MUTANTS=ON)\n";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `wgconform mutants --dir DIR`: does every case earn its place? A mutant is
 // wgref built with one rule broken (conformance/mutants/, one patch each);
 // this command runs the whole catalogue against every mutant, through the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The handshake-and-echo probe (see ping.hpp). I/O lives here, protocol in
 // reference/: this file only moves bytes and narrates.
 #include "ping.hpp"

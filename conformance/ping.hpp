@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `wgconform ping`: the smallest complete conversation with a target. The
 // probe peer completes a handshake as initiator (paper §5.4.2–5.4.5), sends
 // one ICMP echo request as transport data (§5.4.6), and decrypts the echo

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What wgconform sees of the world: some outer addresses of its own
 // ("ports"), the datagrams a target sends back to each, and a clock. The
 // cases are written against this and nothing else, so the same case runs

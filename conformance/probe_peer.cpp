@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The probe peer (see probe_peer.hpp): honest message construction from
 // reference/, with every byte handed back to the caller.
 #include "probe_peer.hpp"

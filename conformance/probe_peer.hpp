@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The probe peer: one identity of the harness, a WireGuard peer of the
 // target built from the same message code as wgref (reference/handshake,
 // reference/cookie, reference/transport). What makes it a probe is that it

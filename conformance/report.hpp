@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reports of a run: the table a person reads on the terminal, JUnit XML for
 // CI systems, and JSON for anything else. One row per case: id, paper
 // section, verdict, one line of evidence.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `wgconform --spawn KIND` lands here: build a target of KIND in network
 # namespaces, configure the harness's two identities as its peers, run the
 # suite against it from a namespace of its own, and remove everything made.

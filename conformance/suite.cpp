@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The runner: selection, ordering, timing and the verdict of each case. The
 // cases themselves are in cases_<group>.cpp, one file per group of the
 // catalogue, each opening with the rules it checks.
@@ -5,6 +6,8 @@
 
 #include <ostream>
 #include <stdexcept>
+
+#include "crypto/key_text.hpp"
 
 namespace wg::conformance {
 namespace {
@@ -35,6 +38,7 @@ std::string_view to_string(Verdict verdict) {
         case Verdict::fail: return "FAIL";
         case Verdict::skip: return "SKIP";
         case Verdict::diverges: return "DIVERGES";
+        case Verdict::error: return "ERROR";
     }
     return "?";
 }
@@ -97,8 +101,9 @@ std::vector<CaseResult> run_suite(ProbeNetwork& network, const SuiteConfig& conf
                 result.verdict = outcome.verdict;
                 result.evidence = std::move(outcome.evidence);
             } catch (const std::exception& e) {
-                // A local failure (no socket, say) is not the target's fault.
-                result.verdict = Verdict::skip;
+                // A local failure (no socket, say) is not the target's fault,
+                // and no reason to pass quietly either.
+                result.verdict = Verdict::error;
                 result.evidence = std::string("harness error: ") + e.what();
             }
             result.took = network.now() - start;
@@ -110,10 +115,59 @@ std::vector<CaseResult> run_suite(ProbeNetwork& network, const SuiteConfig& conf
 }
 
 int exit_status(std::span<const CaseResult> results) {
+    int status = 0;
     for (const auto& r : results) {
-        if (r.verdict == Verdict::fail) return 1;
+        if (r.verdict == Verdict::error) return 2;
+        if (r.verdict == Verdict::fail) status = 1;
     }
-    return 0;
+    return status;
+}
+
+std::optional<std::string> precheck(ProbeNetwork& network, const SuiteConfig& config, crypto::Rng& rng) {
+    ProbePeer first(network, config.first_key, config.target, rng, config.first_ips);
+    const Port port = network.open_port();
+    std::string why;
+    auto session = first.handshake(port, config.answer_wait, why);
+    const std::string our_key = crypto::key_to_base64(crypto::view(first.identity().public_key));
+    if (!session) {
+        return "no handshake with the target as identity 1 (" + (why.empty() ? std::string("no answer") : why) +
+               "). Nothing was judged. Check:\n"
+               "  - --target is the target's WireGuard UDP address and port (wg show IFACE listen-port)\n"
+               "  - --target-public-key is the target's public key (wg show IFACE public-key)\n"
+               "  - the target has identity 1 as a peer: public key " + our_key +
+               " (wgconform print-peer-config prints the lines)\n"
+               "  - --psk, if the target has a preshared key for that peer\n"
+               "  - no firewall drops UDP between here and the target, either way";
+    }
+    std::string answered, silent;
+    for (IpFamily family : {IpFamily::v4, IpFamily::v6}) {
+        const auto addresses = first.addresses(family);
+        if (!addresses) continue;
+        const Echo echo = first.echo(*session, addresses->first, addresses->second);
+        network.send(port, echo.datagram);
+        const Session* sessions[] = {&*session};
+        std::string& into = await_echo_reply(network, port, echo, sessions, config.answer_wait) ? answered : silent;
+        into += (into.empty() ? "" : ", ") + addresses->second.to_string();
+    }
+    if (answered.empty()) {
+        return "a handshake, but no echo came back through the tunnel from " + (silent.empty() ? std::string("any address") : silent) +
+               ". Nothing was judged. Check:\n"
+               "  - --target-tunnel-ip is an address of the target's WireGuard interface, and that interface is up\n"
+               "  - the target answers ICMP echo on it (no firewall drops it)\n"
+               "  - the target's allowed IPs for identity 1 hold --tunnel-ip (" +
+               [&] {
+                   std::string ips;
+                   for (const auto& ip : config.first_ips) ips += (ips.empty() ? "" : ", ") + ip.to_string();
+                   return ips;
+               }() + ")";
+    }
+    // The first case starts with a new identity-1 probe. Its initiation must
+    // come more than the target's flood limit after ours (20 ms) and carry a
+    // later timestamp than ours, which is whitened to 2^24 ns steps (§5.1):
+    // within one step both would read the same and the target would rightly
+    // refuse the second as a replay.
+    network.sleep(2 * std::max<Duration>(wire::kMinInitiationInterval, std::chrono::nanoseconds(wire::kTimestampWhitening)));
+    return std::nullopt;
 }
 
 }  // namespace wg::conformance

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The conformance suite: a catalogue of cases, each tied to the section of
 // the paper (or the protocol page) whose rule it checks, and a runner that
 // runs the selected ones in order against a ProbeNetwork. Every case ends in
@@ -23,7 +24,9 @@ namespace wg::conformance {
 /// not run (its reason says why). DIVERGES: where the Linux kernel and
 /// wireguard-go differ, the target does what wireguard-go does: reported,
 /// never hidden, and not a failure (docs/conformance.md lists each).
-enum class Verdict { pass, fail, skip, diverges };
+/// ERROR: the harness itself failed (no socket, say): nothing was judged,
+/// and the run's exit status is 2, never a quiet SKIP.
+enum class Verdict { pass, fail, skip, diverges, error };
 std::string_view to_string(Verdict verdict);
 
 struct Outcome {
@@ -34,6 +37,7 @@ inline Outcome pass(std::string evidence) { return {Verdict::pass, std::move(evi
 inline Outcome fail(std::string evidence) { return {Verdict::fail, std::move(evidence)}; }
 inline Outcome skip(std::string evidence) { return {Verdict::skip, std::move(evidence)}; }
 inline Outcome diverges(std::string evidence) { return {Verdict::diverges, std::move(evidence)}; }
+inline Outcome harness_error(std::string evidence) { return {Verdict::error, std::move(evidence)}; }
 
 /// What the harness is told about the target and itself.
 struct SuiteConfig {
@@ -124,7 +128,13 @@ bool case_matches(std::string_view id, std::string_view pattern);
 std::vector<CaseResult> run_suite(ProbeNetwork& network, const SuiteConfig& config, crypto::Rng& rng,
                                   std::string_view pattern, std::ostream* progress = nullptr);
 
-/// 0 when every result passed or was skipped (each skip states why), else 1.
+/// 0 when every result passed, diverged or was skipped (each skip states
+/// why); 1 when a case failed; 2 when the harness failed (an ERROR).
 int exit_status(std::span<const CaseResult> results);
+
+/// Before a run against a live target: one handshake and one echo through
+/// the tunnel, as identity 1. nullopt when they worked; else what to check,
+/// as a list for the user (the run stops there: nothing has been judged).
+std::optional<std::string> precheck(ProbeNetwork& network, const SuiteConfig& config, crypto::Rng& rng);
 
 }  // namespace wg::conformance

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A bounded-wait UDP socket (see udp_socket.hpp).
 #include "udp_socket.hpp"
 

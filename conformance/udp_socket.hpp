@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One UDP socket, IPv4 or IPv6, with bounded waiting: how wgconform's probes
 // reach a live target (LiveNetwork, ping). Endpoints are the core's
 // wg::Endpoint; only this file sees sockaddrs.

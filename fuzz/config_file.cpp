@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Configuration files in `wg setconf` format (io/config_file.hpp): what
 // `wgref --config FILE` reads. A file that parses is applied to a Device and
 // reported back with format_get; a file that does not must be refused with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.4.7 from the initiator's side: wire::CookieReplyMessage::parse,
 // then cookie::consume_cookie_reply. The
 // initiator has sent an oracle case's initiation (its index and mac1), and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.4.6: a transport data message as the receiver handles it, clear
 // header first (wire::DataMessage::parse: which session, which counter),
 // then decryption (open_data_message) with the session's key, then the inner

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The whole receive path (paper §5.4, §6, §3, §2.1): two Devices, a and b,
 // on the simulated network (device/simulated_network.hpp), with a real
 // handshake already done and data flowing both ways, so valid indices,

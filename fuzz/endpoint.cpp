@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Endpoints as text, "192.0.2.1:51820" or "[2001:db8::1]:51820"
 // (wg::Endpoint::parse): the one parser behind UAPI `endpoint=` lines,
 // configuration files and wgconform's --target. Each accepted text prints

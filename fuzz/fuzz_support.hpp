@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What every fuzz target shares: the libFuzzer entry point's signature, and
 // `expect`, which turns a broken property into a crash libFuzzer reports
 // (with the input that broke it), the same way a sanitizer finding is.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.4.2 from the responder's side, as a receiver takes a datagram:
 // wire::InitiationMessage::parse, mac1 (§5.4.4), then
 // handshake::consume_initiation, the first thing an unauthenticated sender

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What a decrypted data message carries (paper §5.4.6, §3): the receiver
 // strips the padding by the inner IP header's own length
 // (transport::inner_packet_length) and checks the inner source address

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Allowed IPs as text (paper §3; IpPrefix::parse): "192.0.2.0/24",
 // "2001:db8::/32" or a bare address, from UAPI `allowed_ip=` lines and
 // configuration files. An accepted prefix prints back as text that parses to

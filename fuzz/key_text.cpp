@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Keys as text (crypto/key_text.hpp): the base64 that `wg`, configuration
 // files and the command line use. Parsing is promised strict: exactly 32
 // bytes, canonical padding, so an accepted text is exactly what encoding the

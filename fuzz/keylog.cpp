@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Key logs (conformance/captures/session_keys.hpp): Wireshark's WireGuard
 // key-log format, `NAME = base64` lines in blocks, as `wgconform inspect
 // --keylog FILE` reads them. Text that parses becomes a SessionTable, which

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Writes the seed corpora in fuzz/corpus/<target>/: real messages from the
 // oracle (vectors/handshake_oracle.txt) and from the committed captures
 // (pcaps/), UAPI requests, configuration files, keys, prefixes, endpoints,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.4: the first look at any datagram. wire::classify reads the type
 // word; each message's view (wire::InitiationMessage::parse and the others)
 // checks type, reserved bytes and length. All run on every input, and they

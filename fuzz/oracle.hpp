@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The oracle's four handshakes (vectors/handshake_oracle.txt, written by the
 // independent Python oracle), loaded once per fuzz process: the keys the
 // message targets use, so the committed seeds are messages those keys accept

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Capture files (conformance/captures/): what `wgconform inspect PCAP
 // --keylog FILE` reads, which can come from anywhere. The input is written
 // to an in-memory file (memfd) and read through libpcap and our frame

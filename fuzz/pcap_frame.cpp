@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One captured frame (conformance/captures/pcap_file.hpp, parse_frame): the
 // link layer (Ethernet, Linux cooked SLL and SLL2, raw IP), the IP layer
 // (IPv4, IPv6 with extension headers) and UDP, peeled off by hand, every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.4.3 and §5.4.5 from the initiator's side, as a receiver takes a
 // datagram: wire::ResponseMessage::parse, mac1 (§5.4.4), then
 // InitiatorHandshake::consume_response. The initiator is an oracle case's,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The UAPI and configuration-file parsers promise that an error "never
 // contains a key". This checks it: when the line an error names sets a key
 // (private_key, PresharedKey...), the error must be the same whatever the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The UAPI (io/uapi.hpp, wireguard.com/xplatform): what arrives on
 // /var/run/wireguard/IFACE.sock from anyone allowed to open it. Each input
 // is one request, handled by io::handle_request against a Device that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `wgref`: the command line of the readable WireGuard implementation, used
 // exactly as wireguard-go is: `wgref wg0` creates the interface and goes to
 // the background; `wg` then configures it over /var/run/wireguard/wg0.sock.
@@ -6,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iomanip>
@@ -15,23 +17,27 @@
 
 #include "crypto/key_text.hpp"
 #include "crypto/x25519.hpp"
+#include "io/command_line.hpp"
 #include "io/config_file.hpp"
 #include "io/interface.hpp"
+#include "io/log.hpp"
 #include "io/system.hpp"
 
 namespace {
 
 constexpr const char* kUsage = R"(usage: wgref [options] IFACE
        wgref genkey | pubkey | genpsk
+       wgref --version
 
 A readable WireGuard implementation, laid out after the paper
 (Donenfeld, "WireGuard: Next Generation Kernel Network Tunnel", NDSS 2017).
 
 wgref IFACE creates the TUN interface IFACE and serves the cross-platform UAPI on
 /var/run/wireguard/IFACE.sock, so `wg show`, `wg set`, `wg setconf` and `wg syncconf`
-drive it as they drive wireguard-go. Bring it up with `ip link set IFACE up`.
+drive it as they drive wireguard-go. Bring it up with `ip link set IFACE up`, or let
+wg-quick do it all: WG_QUICK_USERSPACE_IMPLEMENTATION=wgref wg-quick up wg0.
 
-Options:
+Options (--opt value and --opt=value both work):
   -f, --foreground      stay attached to the terminal (default: go to the background)
   --config FILE         apply FILE first (the format `wg setconf` reads); it must not be
                         readable by group or others when it holds a PrivateKey
@@ -41,12 +47,46 @@ Options:
                         WireGuard key-log format, so tshark -o wg.keylog_file:FILE decrypts
                         a capture; for labs and debugging only
   -h, --help            this text
+  --version             the version
+
+Environment, as wireguard-go reads it:
+  WG_PROCESS_FOREGROUND=1   as --foreground
+  LOG_LEVEL=verbose|error|silent   what goes to the log (default error): stderr in the
+                            foreground, syslog (daemon) in the background
+  WG_TUN_FD, WG_UAPI_FD     an open TUN device and a listening UAPI socket to use
 
 Key commands, as in `wg`:
   genkey      print a new private key (base64)
   pubkey      read a private key on standard input, print its public key
   genpsk      print a new pre-shared key
+
+Exit status: 0 a clean stop (SIGINT, SIGTERM), 1 an error (the message says which),
+2 a usage error.
 )";
+
+constexpr wg::io::OptionSpec kOptions[] = {
+    {"foreground", 'f', wg::io::OptionSpec::Value::none}, {"config", 0, wg::io::OptionSpec::Value::required},
+    {"mtu", 0, wg::io::OptionSpec::Value::required},      {"trace", 0, wg::io::OptionSpec::Value::optional},
+    {"keylog", 0, wg::io::OptionSpec::Value::required},   {"help", 'h', wg::io::OptionSpec::Value::none},
+    {"version", 0, wg::io::OptionSpec::Value::none},
+};
+
+/// `wg` subcommands: a user typing `wgref show` wants `wg show`, not an
+/// interface called "show".
+constexpr const char* kWgCommands[] = {"show", "showconf", "set", "setconf", "addconf", "syncconf", "strip", "up", "down"};
+
+/// An inherited descriptor from the environment (WG_TUN_FD, WG_UAPI_FD), or -1.
+int descriptor_from_environment(const char* name, std::string& error) {
+    const char* value = std::getenv(name);
+    if (!value) return -1;
+    char* end = nullptr;
+    const long fd = std::strtol(value, &end, 10);
+    if (*value == '\0' || *end != '\0' || fd < 0 || fd > 65535 || ::fcntl(static_cast<int>(fd), F_GETFD) < 0) {
+        error = std::string(name) + "=" + value + " is not an open file descriptor";
+        return -2;
+    }
+    return static_cast<int>(fd);
+}
 
 int generate_key(bool clamp) {
     wg::io::SystemRng rng;
@@ -105,40 +145,49 @@ void trace_event(const wg::device::Event& e, const wg::device::Device& device, b
     std::cout << line.str() << std::endl;
 }
 
-int run_interface(int argc, char** argv) {
-    bool foreground = false;
-    std::optional<std::string> config_path;
+int run_interface(const wg::io::CommandLine& line) {
+    const bool foreground = line.has("foreground") || std::getenv("WG_PROCESS_FOREGROUND") != nullptr;
+    const std::optional<std::string> config_path = line.value_or_none("config");
     std::optional<std::string> trace;
-    std::string keylog;
+    if (line.has("trace")) {
+        const std::string format = line.value("trace");
+        if (format != "" && format != "text" && format != "json") {
+            std::cerr << "wgref: --trace: expected --trace, --trace=text or --trace=json\n";
+            return 2;
+        }
+        trace = format == "json" ? "json" : "text";
+    }
+    const std::string keylog = line.value_or_none("keylog").value_or("");
     std::size_t mtu = wg::wire::kDefaultMtu;
-    std::string name;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        if (arg == "-f" || arg == "--foreground") {
-            foreground = true;
-        } else if (arg == "--config" && i + 1 < argc) {
-            config_path = argv[++i];
-        } else if (arg == "--keylog" && i + 1 < argc) {
-            keylog = argv[++i];
-        } else if (arg == "--mtu" && i + 1 < argc) {
-            const std::string value = argv[++i];
-            if (value.empty() || value.size() > 5 || value.find_first_not_of("0123456789") != std::string::npos ||
-                std::stoul(value) < 1280 || std::stoul(value) > 65535) {
-                std::cerr << "wgref: --mtu: expected 1280..65535, got '" << value << "'\n";
-                return 2;
-            }
-            mtu = std::stoul(value);
-        } else if (arg == "--trace" || arg == "--trace=text" || arg == "--trace=json") {
-            trace = arg == "--trace=json" ? "json" : "text";
-        } else if (!arg.empty() && arg[0] != '-' && name.empty()) {
-            name = arg;
-        } else {
-            std::cerr << "wgref: unexpected argument '" << arg << "'. See wgref --help.\n";
+    if (line.has("mtu")) {
+        const std::string value = line.value("mtu");
+        if (value.empty() || value.size() > 5 || value.find_first_not_of("0123456789") != std::string::npos ||
+            std::stoul(value) < 1280 || std::stoul(value) > 65535) {
+            std::cerr << "wgref: --mtu: expected 1280..65535, got '" << value << "'\n";
+            return 2;
+        }
+        mtu = std::stoul(value);
+    }
+    if (line.positional.size() != 1) {
+        std::cerr << "wgref: " << (line.positional.empty() ? "no interface name given" : "one interface name, please")
+                  << "; see wgref --help\n";
+        return 2;
+    }
+    const std::string name = line.positional.front();
+    for (const char* command : kWgCommands) {
+        if (name == command) {
+            std::cerr << "wgref: '" << name << "' is a command of wg (or wg-quick), not an interface name: run `wg " << name
+                      << "`\n";
             return 2;
         }
     }
-    if (name.empty()) {
-        std::cerr << "wgref: no interface name given. See wgref --help.\n";
+    const wg::io::LogLevel log_level = wg::io::log_level_from_environment();
+    wg::io::log_to_stderr(log_level, name);
+    std::string error;
+    const int tun_fd = descriptor_from_environment("WG_TUN_FD", error);
+    const int uapi_fd = tun_fd == -2 ? -2 : descriptor_from_environment("WG_UAPI_FD", error);
+    if (tun_fd == -2 || uapi_fd == -2) {
+        std::cerr << "wgref: " << error << "\n";
         return 2;
     }
 
@@ -170,11 +219,12 @@ int run_interface(int argc, char** argv) {
     options.name = name;
     options.mtu = mtu;
     options.keylog_path = keylog;
+    options.tun_fd = tun_fd;
+    options.uapi_fd = uapi_fd;
     if (trace) {
         const bool json = *trace == "json";
         options.on_event = [json](const wg::device::Event& e, const wg::device::Device& d) { trace_event(e, d, json); };
     }
-    std::string error;
     auto interface = wg::io::Interface::create(options, error);
     if (!interface) {
         std::cerr << "wgref: " << name << ": " << error << "\n";
@@ -201,24 +251,44 @@ int run_interface(int argc, char** argv) {
             if (!trace) ::dup2(null, 1);
             ::dup2(null, 2);
         }
+        wg::io::log_to_syslog(log_level, name);  // no terminal any more
     }
-    return interface->run();
+    wg::io::log_verbose("UAPI listening; " + std::string(foreground ? "in the foreground" : "in the background"));
+    const int status = interface->run();
+    wg::io::log_verbose(status == 0 ? "stopped by a signal" : "stopped");
+    return status;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::string error;
+    const auto line = wg::io::parse_command_line("wgref", argc, argv, 1, kOptions, error);
+    if (!line) {
+        std::cerr << error << "\n";
+        return 2;
+    }
+    if (line->has("help")) {
+        std::cout << kUsage;
+        return 0;
+    }
+    if (line->has("version")) {
+        std::cout << "wgref " << wg::io::project_version() << "\n";
+        return 0;
+    }
     if (argc < 2) {
         std::cerr << kUsage;
         return 2;
     }
-    const std::string command = argv[1];
-    if (command == "--help" || command == "-h" || command == "help") {
-        std::cout << kUsage;
-        return 0;
+    // The key commands take nothing else, as in `wg`.
+    const std::string first = line->positional.empty() ? "" : line->positional.front();
+    if (first == "genkey" || first == "genpsk" || first == "pubkey") {
+        if (line->positional.size() != 1 || !line->options.empty()) {
+            std::cerr << "wgref " << first << ": takes no arguments; see wgref --help\n";
+            return 2;
+        }
+        if (first == "pubkey") return print_public_key();
+        return generate_key(first == "genkey");
     }
-    if (command == "genkey") return generate_key(true);
-    if (command == "genpsk") return generate_key(false);
-    if (command == "pubkey") return print_public_key();
-    return run_interface(argc, argv);
+    return run_interface(*line);
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds every configuration the project promises, with warnings as errors:
 # Release, RelWithDebInfo and Debug, each with GCC and with clang, in
 # build-matrix/<compiler>-<type>/. Compiles only (tools/test.sh runs the tests

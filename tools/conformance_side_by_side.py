@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Prints wgconform's JSON reports of several targets as one table, a column
 per target, so that where implementations disagree is plain to see.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The main job, for a newcomer on a fresh Debian machine: install, build,
 # then wgref and a real wireguard-go talking in network namespaces, and
 # wgconform's suite against each of them, shown side by side.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The main job: wgref and a real wireguard-go, each in its own network
 # namespace, configured with nothing but `wg`, talking through the tunnel.
 # Shows `wg show` on both sides, a ping, and wgref's --trace of what

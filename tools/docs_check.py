@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Every name the chapters quote must exist, so text and code cannot drift.
 
 Checks each Markdown file in docs/ (and the README):

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The libFuzzer targets (fuzz/, see fuzz/README.md): build them with clang
 # under ASan + UBSan in build-fuzz/, then run each for SECONDS_PER_TARGET
 # (default 20) over a copy of its committed seed corpus, so the repository

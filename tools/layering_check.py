@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """The layers of reference/, checked: no include runs upward.
 
 Each folder of reference/ may include only folders below it, and the three

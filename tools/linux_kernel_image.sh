@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds, once, a tiny bootable Linux whose only job is to be a WireGuard peer:
 # a Debian kernel (vmlinuz) and an initramfs holding busybox, `wg`, the
 # wireguard module with everything it depends on, and an /init that sets the

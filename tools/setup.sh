@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs every Debian package wgref needs, on a fresh Debian bookworm
 # machine. Idempotent: when everything is present it touches nothing.
 set -euo pipefail
@@ -8,6 +9,7 @@ packages=(
   libbotan-2-dev libb2-dev catch2 libbenchmark-dev libpcap-dev doxygen
   python3 python3-scapy python3-cryptography python3-nacl
   wireguard-go wireguard-tools tshark iperf3 iproute2 iputils-ping procps kmod ca-certificates
+  nftables man-db
   qemu-system-x86 busybox-static cpio xz-utils
 )
 

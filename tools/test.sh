@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Every test: set-up, then
 #   build/       GCC, Release (the build the benchmarks measure): the whole CTest
 #                suite (unit tests, vectors, interop with wireguard-go and the

@@ -1,14 +1,18 @@
+// SPDX-License-Identifier: MIT
 // The command lines of `wgconform inspect` and `wgconform replay`:
 //
 //   wgconform inspect PCAP [--keylog FILE] [--fields]
 //   wgconform replay PCAP --target HOST:PORT [--keylog FILE] [--port N] [--wait-ms N]
 #include <charconv>
 #include <iostream>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "command.hpp"
+#include "io/command_line.hpp"
+#include "io/socket_address.hpp"
 #include "inspect.hpp"
 #include "live_network.hpp"
 #include "replay.hpp"
@@ -40,34 +44,40 @@ int run_capture_command(const std::vector<std::string>& args) {
         return args.size() == 1 && (args[0] == "--help" || args[0] == "-h") ? 0 : 2;
     }
     const std::string& command = args[0];
-    const std::string& pcap = args[1];
-    std::optional<std::string> keylog, target;
+    using Value = io::OptionSpec::Value;
+    static constexpr io::OptionSpec kInspect[] = {{"keylog", 0, Value::required}, {"fields", 0, Value::none}};
+    static constexpr io::OptionSpec kReplay[] = {{"keylog", 0, Value::required}, {"target", 0, Value::required},
+                                                 {"port", 0, Value::required}, {"wait-ms", 0, Value::required}};
+    std::string error;
+    const auto line = io::parse_command_line("wgconform " + command, std::vector<std::string>(args.begin() + 1, args.end()),
+                                             command == "inspect" ? std::span<const io::OptionSpec>(kInspect)
+                                                                  : std::span<const io::OptionSpec>(kReplay),
+                                             error);
+    if (!line) {
+        std::cerr << error << "\n";
+        return 2;
+    }
+    if (line->positional.size() != 1) {
+        std::cerr << "wgconform " << command << ": one capture file, please\n" << kUsage;
+        return 2;
+    }
+    const std::string& pcap = line->positional.front();
+    const std::optional<std::string> keylog = line->value_or_none("keylog"), target = line->value_or_none("target");
     std::optional<std::uint16_t> port;
     std::optional<unsigned long> wait_ms;
-    bool fields = false;
-    for (std::size_t i = 2; i < args.size(); ++i) {
-        const bool has_value = i + 1 < args.size();
-        if (args[i] == "--keylog" && has_value) {
-            keylog = args[++i];
-        } else if (args[i] == "--fields" && command == "inspect") {
-            fields = true;
-        } else if (args[i] == "--target" && has_value && command == "replay") {
-            target = args[++i];
-        } else if (args[i] == "--port" && has_value && command == "replay") {
-            const auto n = number(args[++i]);
-            if (!n || *n == 0 || *n > 65535) {
-                std::cerr << "wgconform: --port: expected 1..65535\n";
-                return 2;
-            }
-            port = static_cast<std::uint16_t>(*n);
-        } else if (args[i] == "--wait-ms" && has_value && command == "replay") {
-            wait_ms = number(args[++i]);
-            if (!wait_ms || *wait_ms > 60000) {
-                std::cerr << "wgconform: --wait-ms: expected 0..60000\n";
-                return 2;
-            }
-        } else {
-            std::cerr << "wgconform: unexpected argument '" << args[i] << "'\n" << kUsage;
+    const bool fields = line->has("fields");
+    if (line->has("port")) {
+        const auto n = number(line->value("port"));
+        if (!n || *n == 0 || *n > 65535) {
+            std::cerr << "wgconform: --port: expected 1..65535\n";
+            return 2;
+        }
+        port = static_cast<std::uint16_t>(*n);
+    }
+    if (line->has("wait-ms")) {
+        wait_ms = number(line->value("wait-ms"));
+        if (!wait_ms || *wait_ms > 60000) {
+            std::cerr << "wgconform: --wait-ms: expected 0..60000\n";
             return 2;
         }
     }
@@ -81,9 +91,10 @@ int run_capture_command(const std::vector<std::string>& args) {
         std::cerr << "wgconform: replay needs --target HOST:PORT\n" << kUsage;
         return 2;
     }
-    const auto endpoint = wg::Endpoint::parse(*target);
+    std::string why;
+    const auto endpoint = io::resolve_endpoint(*target, why);
     if (!endpoint) {
-        std::cerr << "wgconform: --target: expected HOST:PORT or [V6HOST]:PORT, got '" << *target << "'\n";
+        std::cerr << "wgconform: --target: " << why << "\n";
         return 2;
     }
     ReplayOptions options;
@@ -93,8 +104,8 @@ int run_capture_command(const std::vector<std::string>& args) {
     try {
         wg::conformance::LiveNetwork network(*endpoint);
         return run_replay(pcap, network, *endpoint, std::cout, options);
-    } catch (const std::exception& error) {
-        std::cerr << "wgconform: " << error.what() << "\n";
+    } catch (const std::exception& failure) {
+        std::cerr << "wgconform: " << failure.what() << "\n";
         return 2;
     }
 }

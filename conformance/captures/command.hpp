@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `wgconform inspect` and `wgconform replay`, parsed and run (see
 // inspect.hpp and replay.hpp for what they do and why).
 #pragma once

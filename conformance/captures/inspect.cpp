@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `wgconform inspect` (see inspect.hpp).
 #include "inspect.hpp"
 

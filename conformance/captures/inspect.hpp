@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `wgconform inspect PCAP [--keylog FILE]`: a capture read as the paper
 // reads it. Every WireGuard message is printed with its clear fields (type,
 // indices, counter, size) and the section of the paper that defines it:

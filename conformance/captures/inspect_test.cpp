@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // inspect on the real capture (keys from the key log of one side only), on
 // the malformed fixtures, and on sessions made here with known keys.
 #include <catch2/catch.hpp>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `inspect` agrees with Wireshark: for every WireGuard message of the real
 # wgref <-> wireguard-go capture, tshark's dissector (given the same key log)
 # and `wgconform inspect --fields` must report the same frame, type, sender

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading and writing capture files (see pcap_file.hpp).
 #include "pcap_file.hpp"
 

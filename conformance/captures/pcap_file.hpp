@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Capture files, read with libpcap: every UDP datagram of a pcap or pcapng
 // file, with its time and both outer endpoints. WireGuard lives entirely in
 // UDP payloads (paper §5.4: four message types, classified by their first

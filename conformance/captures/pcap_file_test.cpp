@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The capture reader against the committed fixtures (pcaps/), files it must
 // refuse clearly, and frames of every link type it knows, built by hand.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `wgconform replay` (see replay.hpp).
 #include "replay.hpp"
 

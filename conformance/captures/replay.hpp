@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `wgconform replay PCAP --target HOST:PORT`: an attacker's oldest trick,
 // tried against the target. Every WireGuard message a capture shows going
 // *to* the target is sent again, byte for byte, each from a fresh harness

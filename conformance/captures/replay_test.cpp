@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // replay against the in-process target: a session is recorded, written to a
 // capture and replayed. A correct target accepts nothing again; a target
 // with no replay defences at all (AmnesiacTarget below: it answers every

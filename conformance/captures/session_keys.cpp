@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Recovering a captured handshake's keys from a key log (see session_keys.hpp).
 #include "session_keys.hpp"
 

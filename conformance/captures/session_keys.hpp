@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.4.2, §5.4.3, §5.4.5 read backwards: recovering a captured
 // session's transport keys from a key log. A key log (Wireshark's WireGuard
 // format, written by wgref --keylog) holds, per handshake, one side's static

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // For the capture tests: a real session with the in-process target, recorded
 // as a capture would record it, with its key log. The handshake is made here
 // from reference/handshake with a known ephemeral key (ProbePeer draws its

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # --keylog works when Wireshark says it does: wgref (with --keylog) pings a
 # wireguard-go peer while tshark captures the outer UDP; then tshark, given
 # only the capture and wgref's key log, must show the inner ICMP packets.

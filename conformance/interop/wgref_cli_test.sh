@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The command line keeps its promises:
 #   - `wgref IFACE` returns once the interface exists and keeps serving in the
 #     background, like wireguard-go; SIGTERM removes the interface cleanly;
 #   - a bad --config line is reported by number, and nothing is created;
-#   - a config holding a private key that others can read is refused.
+#   - a config holding a private key that others can read is refused;
+#   - mistakes are refused with exit status 2 and a hint (unknown options,
+#     missing values, interface names that are wg commands); --version;
+#     wg-quick's keys in --config point to `wg-quick strip`; not root says so.
 # Usage: wgref_cli_test.sh WGREF    Exit: 0 pass, 1 fail, 77 skipped.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -55,7 +59,32 @@ if out=$(ip netns exec "$ns" "$wgref" -f --config "$work/open.conf" "$iface" 2>&
 else
   [[ $out == *"chmod 600"* ]] && pass "world-readable key refused: $out" || fail "unclear error: $out"
 fi
-# 5. Bad arguments get a clear error.
-out=$("$wgref" --mtu 12 x 2>&1) && fail "--mtu 12 accepted" || pass "bad --mtu refused: $out"
+# 5. Bad arguments get a clear error and exit status 2; good ones both ways.
+expect_refusal() {  # expect_refusal WORDS-IN-MESSAGE ARGS...
+  local says=$1 out rc=0; shift
+  out=$("$wgref" "$@" 2>&1) || rc=$?
+  [[ $rc -eq 2 && $out == *"$says"* ]] && pass "wgref $* refused: $out" || fail "wgref $*: exit $rc, '$out'"
+}
+expect_refusal "1280..65535" --mtu 12 x
+expect_refusal "did you mean --foreground" --foregrond x
+expect_refusal "needs a value" x --config
+expect_refusal "takes no value" --foreground=yes x
+expect_refusal "run \`wg show\`" show
+expect_refusal "run \`wg setconf\`" setconf
+expect_refusal "takes no arguments" genkey now
+[[ $("$wgref" --version) == "wgref "[0-9]* ]] && pass "--version: $("$wgref" --version)" || fail "--version"
+out=$(ip netns exec "$ns" "$wgref" -f --mtu=12 "$iface" 2>&1) && fail "--mtu=12 accepted" || \
+  { [[ $out == *"1280..65535"* ]] && pass "--opt=value is read as --opt value" || fail "--mtu=12: $out"; }
+
+# 6. wg-quick's own keys in --config: pointed at wg-quick strip.
+printf '[Interface]\nAddress = 203.0.113.2/24\n' > "$work/quick.conf"
+out=$(ip netns exec "$ns" "$wgref" -f --config "$work/quick.conf" "$iface" 2>&1) && fail "Address accepted" || \
+  { [[ $out == *"wg-quick strip"* ]] && pass "wg-quick key refused: $out" || fail "unclear: $out"; }
+
+# 7. Not root: the error says what is missing.
+if command -v setpriv >/dev/null; then
+  out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$wgref" -f "$iface" 2>&1) && fail "ran without root" || \
+    { [[ $out == *"CAP_NET_ADMIN"* ]] && pass "not root: $out" || fail "not root, unclear: $out"; }
+fi
 [[ $failures -eq 0 ]] && { echo "PASS: wgref's command line"; exit 0; }
 exit 1

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # wgref against the Linux kernel's WireGuard, the implementation most peers
 # run. The kernel is not the host's: a small Debian kernel boots under qemu
 # (tools/linux_kernel_image.sh builds and caches it), so the test needs neither

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # wgref over TUN against a real peer: wgref in one namespace, PEER (wireguard-go
 # or a second wgref) in another, both configured only with `wg`, exactly as a
 # user would. Checks, in order:

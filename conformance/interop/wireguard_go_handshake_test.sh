@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The first real peer (paper §5.4): an implementation we did not write,
 # wireguard-go, accepts our handshake and our transport data.
 #

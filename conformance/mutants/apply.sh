@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Makes one mutant's sources: copies the files its patch touches from the
 # source tree into OUT, then applies the patch there (exactly: no fuzz, so a
 # patch that no longer matches the code it breaks fails the build, loudly).

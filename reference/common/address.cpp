@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Addresses, endpoints and prefixes as text and as bytes (see address.hpp).
 #include "common/address.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The one vocabulary of addresses that every part of wgref speaks:
 //   IpAddress  an IPv4 or IPv6 address (inner packets, allowed IPs, endpoints)
 //   Endpoint   an IpAddress and a UDP port: where a peer is (paper §2.1,

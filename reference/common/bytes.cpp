@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Hex conversion for tests and diagnostics (see bytes.hpp).
 #include "common/bytes.hpp"
 

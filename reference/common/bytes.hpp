@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Byte spans and the little-endian field access every wire format uses.
 //
 // WireGuard's messages (paper §5.4) store integers little-endian, except the

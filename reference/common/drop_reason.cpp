@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Names and paper sections of the refusals (see drop_reason.hpp).
 #include "common/drop_reason.hpp"
 

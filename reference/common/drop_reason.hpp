@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Why a packet went no further: the one vocabulary of refusals that every
 // part of wgref speaks, from the wire formats up to the Device. Each rule of
 // the paper that can refuse a packet has its own value, so counters, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading an inner IP header (see ip_header.hpp).
 #include "common/ip_header.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The three fields of an inner IP header that WireGuard reads: where a packet
 // comes from and goes to (cryptokey routing, §3) and how long it says it is
 // (the receiver strips the padding of §5.4.6 by it). Everything else in the

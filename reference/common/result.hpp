@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A value or the reason there is none.
 //
 // The packet path never throws: every function that judges untrusted bytes

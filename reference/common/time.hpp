@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Protocol time. The core never reads a clock: every event comes with a
 // `Time`, nanoseconds since an arbitrary origin chosen by the caller (the
 // I/O shell uses CLOCK_MONOTONIC; tests start at zero and jump days ahead).

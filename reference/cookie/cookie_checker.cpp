@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The responder's cookies, the initiator's stored cookie, the rate limiter
 // and the load rule (see cookie_checker.hpp).
 #include "cookie/cookie_checker.hpp"

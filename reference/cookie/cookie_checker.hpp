@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.4.7, "Cookie MACs": the responder's side of the DoS defence, and
 // the initiator's memory of a cookie it was given.
 //

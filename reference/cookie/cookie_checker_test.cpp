@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The responder's cookie machinery (§5.4.7) in isolation: mac2 against the
 // cookie of the sender's address, the two-minute secret, the per-source rate
 // limit and the "under load" rule.

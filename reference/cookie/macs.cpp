@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // mac1, mac2 and cookie replies (see macs.hpp).
 #include "cookie/macs.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.4.4 and §5.4.7: the two MACs at the end of every handshake
 // message, and the cookie reply that hands out the key for the second one.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // mac1, mac2 and the cookie reply of §5.4.7 against the oracle's vectors.
 #include <catch2/catch.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ChaCha20-Poly1305 and XChaCha20-Poly1305 (see aead.hpp): RFC 8439 §2.8's
 // AEAD construction over Botan's ChaCha20 and Poly1305.
 #include "crypto/aead.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.4: AEAD(key, counter, plain text, auth text) is ChaCha20-Poly1305
 // as RFC 8439 defines it, with a 96-bit nonce of 32 zero bits followed by the
 // 64-bit little-endian counter. XAEAD(key, nonce, plain text, auth text) is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ChaCha20-Poly1305 against RFC 8439 and XChaCha20-Poly1305 against
 // draft-irtf-cfrg-xchacha, then the properties a reader relies on: a single
 // flipped bit anywhere is refused, and sealing in place equals sealing apart.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // HASH, MAC, HMAC and KDF over libb2's BLAKE2s (see blake2s.hpp).
 #include "crypto/blake2s.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.4: HASH(input) is BLAKE2s with a 32-byte output, MAC(key, input)
 // is keyed BLAKE2s with a 16-byte output, HMAC(key, input) is RFC 2104's
 // HMAC over BLAKE2s, and KDFn(key, input) is HKDF (RFC 5869) built from that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // BLAKE2s against RFC 7693 (Appendix B, and Appendix E's self-test, which
 // folds 48 hashes of many lengths, keyed and unkeyed, into one), the keyed
 // reference KAT, and HMAC-BLAKE2s / WireGuard's KDF1..3 against the vectors

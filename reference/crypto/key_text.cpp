@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Base64 keys (see key_text.hpp), on Botan's base64 codec.
 #include "crypto/key_text.hpp"
 

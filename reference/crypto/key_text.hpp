@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Keys as people see them: `wg` and every configuration file write a 32-byte
 // key as 44 characters of standard base64. Parsing is strict (exactly 32
 // bytes, canonical padding) so a typo is an error, not a different key.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Base64 keys as `wg` writes them; strict parsing (RFC 4648 §4).
 #include <catch2/catch.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The sans-I/O rule applied to randomness: protocol code never asks the
 // operating system for random bytes. It is handed an Rng, so tests can script
 // every ephemeral key, index and nonce and replay a handshake exactly, while

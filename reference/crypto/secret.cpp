@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Wiping and constant-time comparison (see secret.hpp), delegated to Botan,
 // whose implementations are written to survive optimising compilers.
 #include "crypto/secret.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.4: every key the protocol handles is 32 bytes. This file gives key
 // material a home that forgets it: a Secret wipes its bytes when it goes away
 // (the paper's §6 promise of forward secrecy is only as good as our erasure),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // TAI64N encoding (see tai64n.hpp).
 #include "crypto/tai64n.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.1, §5.4.2: the initiation carries an encrypted TAI64N timestamp,
 // and a responder accepts an initiation from a peer only if its timestamp is
 // strictly greater than every one seen from that peer before. That is the

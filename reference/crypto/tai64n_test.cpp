@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // TAI64N: the encoding (2^62 + 10 + Unix seconds, big-endian; then
 // nanoseconds), the whitening of initiation timestamps, and the one property
 // §5.1 needs, that byte order is time order.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // X25519 on Botan 2 (see x25519.hpp for the rules this file keeps).
 #include "crypto/x25519.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.4: DH(private, public) is Curve25519 point multiplication
 // (RFC 7748's X25519) and DH-GENERATE() makes a fresh key pair. We use
 // Botan's implementation; the one rule of our own is the check the paper's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // RFC 7748's X25519 vectors (§5.2 single and iterated, §6.1 Diffie-Hellman),
 // read from vectors/x25519_rfc7748.txt, plus the zero-result rule.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The Device (see device.hpp): configuration, time, and the helpers the
 // packet paths share. The paths themselves are receive.cpp and send.cpp.
 #include "device/device.hpp"

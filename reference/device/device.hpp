@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The Device: a WireGuard interface with no I/O in it (the kernel's device.c,
 // peer.c, receive.c and send.c). It holds the peers (named by public keys),
 // their sessions and timers, and the allowed-IPs table, and it answers three

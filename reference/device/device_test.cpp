@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The Device, whole, on a simulated network (device/simulated_network.hpp):
 // each TEST_CASE is one story from the paper, told with two or three hosts
 // and an injected clock. Hosts are named a, b, c; host n listens at

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Random session indices (see index_table.hpp).
 #include "device/index_table.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // §5.4.2: "I_i is a randomly generated 32-bit integer": every handshake we
 // start or answer gets a fresh random index, which the peer then writes into
 // every message for us (the receiver field). The index table maps our

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Where the Linux kernel says more than the paper, wgref does what the kernel
 // does. Each TEST_CASE is one such rule, told as a story on the simulated
 // network (hosts a and b, as in device_test.cpp), and each failed against the

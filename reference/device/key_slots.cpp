@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The session state machine's transitions (see key_slots.hpp).
 #include "device/key_slots.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.4.6 and §6: a peer's sessions, as an explicit state machine (the
 // kernel's noise_handshake state and noise_keypairs).
 //

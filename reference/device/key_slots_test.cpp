@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The session state machine (key_slots.hpp) on its own: each transition, and
 // the two rules the kernel adds to the paper's key rotation.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // "No allocation per packet on the data path": checked, not promised. This
 // test program replaces the global operator new with a counting one, warms
 // two Devices up (handshake, first packets: buffers, engines and tables are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the Device gives back for each input: datagrams to send, packets for
 // the interface, and Events that say what happened and which section of the
 // paper says so (for `--trace`, for tests, and for labs that watch §6 act).

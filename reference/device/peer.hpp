@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One peer as the Device holds it (the kernel's struct wg_peer): who it is,
 // where it is, its sessions and timers, and the packets waiting for a session.
 #pragma once

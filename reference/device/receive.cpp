@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One datagram from the network, top to bottom, in the order the rules apply
 // (the kernel's receive.c). receive_datagram() parses it by type (wire/) and
 // hands the view to one of four paths:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What leaves the Device (the kernel's send.c): a packet from the interface
 // goes to the peer its destination names (§3), sealed with the current keys
 // (§5.4.6), or waits while a handshake is started (§5.4.2); keepalives and

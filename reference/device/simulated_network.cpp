@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The simulated network (see simulated_network.hpp).
 #include "device/simulated_network.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A network in a test: Devices on an in-process wire with a simulated clock.
 // Datagrams are delivered after a delay, and may be lost, duplicated or
 // reordered, all decided by a seeded random generator, so a failure replays

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A worked example for the labs: two hosts on the simulated network, a ping
 // every second for four minutes, then silence. Prints every protocol event
 // with its time and the section of the paper it comes from, so a reader can

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bad input, in bulk: 100,000 random and mutated datagrams thrown at every
 // consumer of untrusted bytes. Nothing may crash (the sanitizer build runs
 // this too), and nothing may be accepted. Each mutation is kept only if it

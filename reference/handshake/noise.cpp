@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Noise_IKpsk2 for WireGuard (see noise.hpp). Each step carries the paper's
 // formula from §5.4.2 (first message), §5.4.3 (second message) and §5.4.5
 // (transport keys); "i" marks the initiator's values, "r" the responder's.

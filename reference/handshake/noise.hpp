@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.4.2–5.4.5: the handshake, Noise_IKpsk2 as WireGuard instantiates
 // it. Two messages: the initiator proves its static key and sends a
 // timestamp (§5.4.2); the responder answers with an ephemeral key, mixes in

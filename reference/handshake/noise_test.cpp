@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The handshake, byte for byte against the independent Python oracle
 // (vectors/handshake_oracle.txt), then each refusal of §5.4 with its reason.
 #include <catch2/catch.hpp>

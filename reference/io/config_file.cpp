@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Parsing `wg setconf` files (see config_file.hpp).
 #include "io/config_file.hpp"
 
@@ -6,9 +7,14 @@
 #include <charconv>
 
 #include "crypto/key_text.hpp"
+#include "io/socket_address.hpp"
 
 namespace wg::io {
 namespace {
+
+/// Keys of wg-quick's own (its [Interface] additions), which `wg setconf`
+/// and wgref refuse: `wg-quick strip FILE` prints the file without them.
+constexpr const char* kWgQuickKeys[] = {"Address", "DNS", "MTU", "Table", "PreUp", "PostUp", "PreDown", "PostDown", "SaveConfig"};
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -79,6 +85,13 @@ Result<DeviceChange, ChangeError> parse_config(std::string_view text) {
                 }
                 change.fwmark = mark;
             } else {
+                for (const char* quick : kWgQuickKeys) {
+                    if (is(quick)) {
+                        return error(name + " is a wg-quick key, which wgref does not read: use wg-quick itself "
+                                            "(WG_QUICK_USERSPACE_IMPLEMENTATION=wgref wg-quick up FILE), or give "
+                                            "wgref what `wg-quick strip FILE` prints");
+                    }
+                }
                 return error("unknown [Interface] key " + name);
             }
         } else if (section == Section::peer) {
@@ -103,8 +116,9 @@ Result<DeviceChange, ChangeError> parse_config(std::string_view text) {
                     peer.allowed_ips.push_back(*prefix);
                 }
             } else if (is("Endpoint")) {
-                peer.endpoint = Endpoint::parse(value);
-                if (!peer.endpoint) return error("Endpoint: expected IP:PORT or [IPv6]:PORT (host names are not resolved)");
+                std::string why;
+                peer.endpoint = resolve_endpoint(value, why);
+                if (!peer.endpoint) return error("Endpoint: " + why);
             } else if (is("PersistentKeepalive")) {
                 std::uint16_t seconds = 0;
                 if (value != "off") {

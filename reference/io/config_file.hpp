@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Configuration files in the format `wg setconf` reads (wg(8), "CONFIGURATION
 // FILE FORMAT"): an [Interface] section (PrivateKey, ListenPort, FwMark) and
 // [Peer] sections (PublicKey, PresharedKey, AllowedIPs, Endpoint,

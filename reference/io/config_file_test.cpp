@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Configuration files in `wg setconf` format: what parses, and how a bad
 // line is reported (by number, with what is wrong, and never the key).
 #include <catch2/catch.hpp>
@@ -42,7 +43,8 @@ TEST_CASE("Each bad configuration line is named with what is wrong", "[config]")
              {"[Interface]\nPrivateKey = nope\n", 2, "PrivateKey"},
              {"[Interface]\nListenPort = 70000\n", 2, "ListenPort"},
              {"[Peer]\nPublicKey = GtL7fZc/bLnqZldpVofMCD6hDjrK28SsdLxevJ+qtKU=\nAllowedIPs = 10.0.0.0/40\n", 3, "AllowedIPs"},
-             {"[Peer]\nPublicKey = GtL7fZc/bLnqZldpVofMCD6hDjrK28SsdLxevJ+qtKU=\nEndpoint = vpn.example:51820\n", 3, "Endpoint"},
+             {"[Peer]\nPublicKey = GtL7fZc/bLnqZldpVofMCD6hDjrK28SsdLxevJ+qtKU=\nEndpoint = 203.0.113.1\n", 3, "Endpoint"},
+             {"[Interface]\nAddress = 203.0.113.2/24\n", 2, "wg-quick strip"},
              {"[Interface]\nMystery = 1\n", 2, "unknown"},
              {"[Peers]\n", 1, "unknown section"},
              {"ListenPort = 1\n", 1, "outside any section"},
@@ -56,4 +58,14 @@ TEST_CASE("Each bad configuration line is named with what is wrong", "[config]")
     auto no_key = io::parse_config("[Peer]\nAllowedIPs = 10.0.0.1\n");
     REQUIRE_FALSE(no_key.ok());
     CHECK(no_key.error().message.find("no PublicKey") != std::string::npos);
+}
+
+TEST_CASE("An Endpoint may be a host name, resolved as wg resolves it", "[config]") {
+    // localhost comes from /etc/hosts: no query leaves the machine.
+    auto change = io::parse_config("[Peer]\nPublicKey = GtL7fZc/bLnqZldpVofMCD6hDjrK28SsdLxevJ+qtKU=\nEndpoint = localhost:51820\n");
+    REQUIRE(change.ok());
+    const auto& endpoint = change.value().peers.front().endpoint;
+    REQUIRE(endpoint);
+    CHECK(endpoint->port == 51820);
+    CHECK((endpoint->address.to_string() == "127.0.0.1" || endpoint->address.to_string() == "::1"));
 }

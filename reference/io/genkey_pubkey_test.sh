@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Known answer from an implementation we did not write: for keys made by
 # `wgref genkey`, `wgref pubkey` must print what `wg pubkey` prints, and for
 # keys made by `wg genkey`, the same. Usage: genkey_pubkey_test.sh WGREF

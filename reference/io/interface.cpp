@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The I/O shell (see interface.hpp). Read run() first: it is the whole
 // program's main loop.
 #include "io/interface.hpp"
@@ -23,6 +24,7 @@
 #include <cstring>
 
 #include "crypto/key_text.hpp"
+#include "io/log.hpp"
 #include "io/socket_address.hpp"
 
 namespace wg::io {
@@ -31,7 +33,13 @@ namespace {
 constexpr std::size_t kBatch = 32;            ///< datagrams per recvmmsg/sendmmsg call
 constexpr std::size_t kMaxDatagram = 65536;
 
-std::string errno_text(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+std::string errno_text(const char* what) {
+    std::string text = std::string(what) + ": " + std::strerror(errno);
+    // The usual first mistake: TUN devices and the UAPI directory need
+    // CAP_NET_ADMIN (root), and the bare "Permission denied" does not say so.
+    if (errno == EPERM || errno == EACCES) text += " (wgref needs CAP_NET_ADMIN: run it as root)";
+    return text;
+}
 
 Time monotonic_now() {
     timespec ts{};
@@ -54,7 +62,11 @@ Interface::~Interface() {
     for (int fd : {tun_, udp_, epoll_, timer_, signals_, uapi_}) {
         if (fd >= 0) ::close(fd);
     }
-    if (!uapi_path_.empty()) ::unlink(uapi_path_.c_str());
+    // Remove the socket file only if it is still the one we made.
+    struct stat st {};
+    if (!uapi_path_.empty() && ::stat(uapi_path_.c_str(), &st) == 0 && st.st_dev == uapi_device_ && st.st_ino == uapi_inode_) {
+        ::unlink(uapi_path_.c_str());
+    }
 }
 
 std::unique_ptr<Interface> Interface::create(const InterfaceOptions& options, std::string& error) {
@@ -63,13 +75,21 @@ std::unique_ptr<Interface> Interface::create(const InterfaceOptions& options, st
         error = "interface name must be 1-15 characters without '/'";
         return nullptr;
     }
+    // The UAPI socket first: if another instance answers on it, we must not
+    // touch anything of its own, the interface included.
+    if (!self->listen_uapi(error)) return nullptr;
     // TUN: layer-3 packets, no extra packet-information header.
-    self->tun_ = ::open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
-    if (self->tun_ < 0) return error = errno_text("/dev/net/tun"), nullptr;
     ifreq ifr{};
-    ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
     std::strncpy(ifr.ifr_name, options.name.c_str(), IFNAMSIZ - 1);
-    if (::ioctl(self->tun_, TUNSETIFF, &ifr) != 0) return error = errno_text("TUNSETIFF"), nullptr;
+    if (options.tun_fd >= 0) {
+        self->tun_ = options.tun_fd;  // WG_TUN_FD: already attached by our parent
+        ::fcntl(self->tun_, F_SETFL, ::fcntl(self->tun_, F_GETFL) | O_NONBLOCK);
+    } else {
+        self->tun_ = ::open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+        if (self->tun_ < 0) return error = errno_text("/dev/net/tun"), nullptr;
+        ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+        if (::ioctl(self->tun_, TUNSETIFF, &ifr) != 0) return error = errno_text("TUNSETIFF"), nullptr;
+    }
     const int control = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     ifr.ifr_mtu = static_cast<int>(options.mtu);
     const bool mtu_ok = control >= 0 && ::ioctl(control, SIOCSIFMTU, &ifr) == 0;
@@ -94,25 +114,65 @@ std::unique_ptr<Interface> Interface::create(const InterfaceOptions& options, st
     self->settings_.unix_time_at_origin = origin;
     self->device_ = std::make_unique<device::Device>(crypto::PrivateKey{}, self->rng_, device_options);
 
-    // The UAPI socket, mode 0600 in a 0755 directory (root only: it reveals the private key).
-    ::mkdir(options.uapi_directory.c_str(), 0755);
-    self->uapi_path_ = options.uapi_directory + "/" + options.name + ".sock";
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    if (self->uapi_path_.size() >= sizeof address.sun_path) return error = "UAPI socket path too long", nullptr;
-    std::strcpy(address.sun_path, self->uapi_path_.c_str());
-    ::unlink(self->uapi_path_.c_str());
-    self->uapi_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    const mode_t old_mask = ::umask(0077);
-    const bool bound = self->uapi_ >= 0 && ::bind(self->uapi_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-    ::umask(old_mask);
-    if (!bound || ::listen(self->uapi_, 16) != 0) return error = errno_text(self->uapi_path_.c_str()), nullptr;
-
     if (!self->bind_udp(0, error)) return nullptr;
 
     self->timer_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
     if (self->timer_ < 0) return error = errno_text("timerfd"), nullptr;
     return self;
+}
+
+bool Interface::listen_uapi(std::string& error) {
+    if (options_.uapi_fd >= 0) {
+        uapi_ = options_.uapi_fd;  // WG_UAPI_FD: listening already, the parent owns the file
+        ::fcntl(uapi_, F_SETFL, ::fcntl(uapi_, F_GETFL) | O_NONBLOCK);
+        return true;
+    }
+    // Mode 0600 in a 0755 directory (root only: it reveals the private key).
+    ::mkdir(options_.uapi_directory.c_str(), 0755);
+    uapi_path_ = options_.uapi_directory + "/" + options_.name + ".sock";
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    if (uapi_path_.size() >= sizeof address.sun_path) return error = "UAPI socket path too long", false;
+    std::strcpy(address.sun_path, uapi_path_.c_str());
+    uapi_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (uapi_ < 0) return error = errno_text("socket"), false;
+    // A socket file that still answers belongs to a running instance (in
+    // this namespace or another: /var/run/wireguard is shared): refuse, as
+    // wireguard-go does. One that refuses connections is stale: replace it.
+    const int probe = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const bool answered = probe >= 0 && ::connect(probe, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    if (probe >= 0) ::close(probe);
+    if (answered) {
+        uapi_path_.clear();  // not ours: never remove it
+        return error = "unix socket in use: " + options_.uapi_directory + "/" + options_.name +
+                       ".sock answers (is another wgref or wireguard-go serving " + options_.name + "?)",
+               false;
+    }
+    ::unlink(uapi_path_.c_str());
+    const mode_t old_mask = ::umask(0077);
+    const bool bound = ::bind(uapi_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    ::umask(old_mask);
+    if (!bound || ::listen(uapi_, 16) != 0) {
+        const std::string text = errno_text(uapi_path_.c_str());
+        uapi_path_.clear();
+        return error = text, false;
+    }
+    struct stat st {};
+    if (::stat(uapi_path_.c_str(), &st) == 0) {
+        uapi_device_ = st.st_dev;
+        uapi_inode_ = st.st_ino;
+    }
+    return true;
+}
+
+bool Interface::apply_fwmark(std::string& error) {
+    // SO_MARK on our one UDP socket (it carries IPv4 and IPv6), so policy
+    // routing can tell the tunnel's own datagrams from what they carry: what
+    // wg-quick's full tunnel relies on (`ip rule not fwmark M table M`).
+    // Zero clears it, as with the kernel module.
+    const int mark = static_cast<int>(settings_.fwmark);
+    if (::setsockopt(udp_, SOL_SOCKET, SO_MARK, &mark, sizeof mark) != 0) return error = errno_text("SO_MARK"), false;
+    return true;
 }
 
 bool Interface::bind_udp(std::uint16_t port, std::string& error) {
@@ -138,15 +198,17 @@ bool Interface::bind_udp(std::uint16_t port, std::string& error) {
     }
     udp_ = fd;
     settings_.listen_port = ntohs(local.sin6_port);
-    return true;
+    // A new socket carries the mark the old one had.
+    return settings_.fwmark == 0 || apply_fwmark(error);
 }
 
 bool Interface::configure(const DeviceChange& change, std::string& error) {
     if (change.listen_port && *change.listen_port != settings_.listen_port && !bind_udp(*change.listen_port, error)) {
         return false;
     }
+    const std::uint32_t old_mark = settings_.fwmark;
     apply(change, *device_, settings_);
-    return true;
+    return settings_.fwmark == old_mark || apply_fwmark(error);
 }
 
 Time Interface::now() const { return monotonic_now(); }
@@ -177,7 +239,13 @@ int Interface::run() {
             if (fd == udp_) {
                 on_udp_readable();
             } else if (fd == tun_) {
-                on_tun_readable();
+                // `ip link del` (and so `wg-quick down`) removes the device
+                // under us: its reads fail from then on, and we end, as
+                // wireguard-go does, instead of spinning on them.
+                if ((events[static_cast<std::size_t>(i)].events & (EPOLLERR | EPOLLHUP)) || !on_tun_readable()) {
+                    log_error("TUN device " + options_.name + " is gone or failed; shutting down");
+                    return 1;
+                }
             } else if (fd == timer_) {
                 std::uint64_t expirations = 0;
                 [[maybe_unused]] const auto r = ::read(timer_, &expirations, sizeof expirations);
@@ -216,14 +284,20 @@ void Interface::on_udp_readable() {
     flush(outbox_);
 }
 
-void Interface::on_tun_readable() {
+bool Interface::on_tun_readable() {
     static std::array<std::uint8_t, kMaxDatagram> packet;
+    bool alive = true;
     for (std::size_t i = 0; i < kBatch; ++i) {  // drain a batch, then let UDP have a turn
         const ssize_t n = ::read(tun_, packet.data(), packet.size());
-        if (n <= 0) break;
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) break;
+        if (n <= 0) {
+            alive = false;  // EBADFD, EIO...: the device is gone
+            break;
+        }
         device_->send_packet({packet.data(), static_cast<std::size_t>(n)}, now(), outbox_);
     }
     flush(outbox_);
+    return alive;
 }
 
 void Interface::flush(device::Outbox& out) {
@@ -280,20 +354,30 @@ void Interface::on_uapi_client(int client) {
     }
     if (request.find("\n\n") != std::string::npos) {
         const std::uint16_t old_port = settings_.listen_port;
+        const std::uint32_t old_mark = settings_.fwmark;
         bool changed = false;
-        std::string reply;
+        std::string reply, refusal;
         try {
-            reply = handle_request(request, *device_, settings_, changed);
+            reply = handle_request(request, *device_, settings_, changed, &refusal);
         } catch (const std::exception&) {
             // A bug must cost one request, not the interface and its sessions.
             reply = errno_line(EIO);
+            refusal = "failed: an internal error";
         }
+        std::string error;
         if (changed && settings_.listen_port != old_port) {
-            std::string error;
             const std::uint16_t wanted = settings_.listen_port;
             settings_.listen_port = old_port;
-            if (!bind_udp(wanted, error)) reply = errno_line(EADDRINUSE);
+            if (!bind_udp(wanted, error)) {
+                reply = errno_line(EADDRINUSE);
+                refusal = "set: " + error;
+            }
         }
+        if (changed && settings_.fwmark != old_mark && !apply_fwmark(error)) {
+            reply = errno_line(EPERM);
+            refusal = "set: " + error;
+        }
+        if (!refusal.empty()) log_error("UAPI: " + refusal);
         [[maybe_unused]] const auto w = ::send(client, reply.data(), reply.size(), MSG_NOSIGNAL);
         crypto::wipe(reply.data(), reply.size());  // a get answer holds the private key and PSKs
         crypto::wipe(request.data(), request.size());

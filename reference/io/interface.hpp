@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The I/O shell: the only code that talks to the operating system for
 // packets. It owns a TUN device (/dev/net/tun, IFF_TUN | IFF_NO_PI), one UDP
 // socket for IPv4 and IPv6, a timerfd set to the Device's next deadline, a
@@ -6,6 +7,8 @@
 // the Device's three inputs; the Device's Outbox comes back out through
 // sendmmsg() and write(). Nothing here knows any protocol rule.
 #pragma once
+
+#include <sys/types.h>
 
 #include <functional>
 #include <memory>
@@ -26,6 +29,10 @@ struct InterfaceOptions {
     std::function<void(const device::Event&, const device::Device&)> on_event;
     /// Wireshark's WireGuard key-log file (`--keylog`); empty for none.
     std::string keylog_path;
+    /// Handed over by a parent, as wireguard-go takes them (WG_TUN_FD,
+    /// WG_UAPI_FD): an open TUN device, a listening UAPI socket. -1: make them.
+    int tun_fd = -1;
+    int uapi_fd = -1;
 };
 
 class Interface {
@@ -36,16 +43,19 @@ public:
 
     /// Applies a configuration (from --config) before the loop starts.
     bool configure(const DeviceChange& change, std::string& error);
-    /// Runs until SIGINT or SIGTERM; returns 0 on a clean stop.
+    /// Runs until SIGINT or SIGTERM (0), or until the TUN device goes away or
+    /// fails, as when `ip link del` removes it (1, after saying so in the log).
     int run();
 
 private:
     explicit Interface(const InterfaceOptions& options);
     bool bind_udp(std::uint16_t port, std::string& error);
+    bool apply_fwmark(std::string& error);
+    bool listen_uapi(std::string& error);
     Time now() const;
     void flush(device::Outbox& out);
     void on_udp_readable();
-    void on_tun_readable();
+    bool on_tun_readable();  // false: the device is gone
     void on_uapi_client(int client);
     void rearm_timer();
 
@@ -56,6 +66,10 @@ private:
     device::Outbox outbox_;
     int tun_ = -1, udp_ = -1, epoll_ = -1, timer_ = -1, signals_ = -1, uapi_ = -1;
     std::string uapi_path_;
+    /// The socket file we made, by identity: on exit we remove it only if it
+    /// is still ours (another instance may have replaced a stale one).
+    dev_t uapi_device_ = 0;
+    ino_t uapi_inode_ = 0;
 };
 
 }  // namespace wg::io

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The key log (see key_log.hpp).
 #include "io/key_log.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `--keylog FILE`: each handshake's secrets in Wireshark's WireGuard key-log
 // format (its preference wg.keylog_file), so tshark and `wgconform inspect`
 // can decrypt a capture. One block per handshake, "NAME = base64" per line.

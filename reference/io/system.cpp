@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Randomness, time and key files from the OS (see system.hpp).
 #include "io/system.hpp"
 

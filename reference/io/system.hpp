@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The I/O shell's view of the operating system for everything that is not a
 // packet: random bytes (getrandom(2)), the wall clock as TAI64N, and key
 // files. The protocol core never includes this header; programs hand these

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The UAPI text protocol (see uapi.hpp).
 #include "io/uapi.hpp"
 
@@ -176,16 +177,20 @@ std::string format_get(const device::Device& device, const InterfaceSettings& se
 }
 
 std::string handle_request(std::string_view request, device::Device& device, InterfaceSettings& settings,
-                           bool& changed) {
+                           bool& changed, std::string* refusal) {
     changed = false;
     if (request.starts_with("get=1\n")) return format_get(device, settings);
     if (request.starts_with("set=1\n")) {
         auto change = parse_set(request.substr(6));
-        if (!change) return errno_line(EINVAL);
+        if (!change) {
+            if (refusal) *refusal = "set refused: line " + std::to_string(change.error().line + 1) + ": " + change.error().message;
+            return errno_line(EINVAL);
+        }
         apply(change.value(), device, settings);
         changed = true;
         return errno_line(0);
     }
+    if (refusal) *refusal = "refused: a request starts with get=1 or set=1";
     return errno_line(EINVAL);
 }
 

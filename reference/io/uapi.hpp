@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The cross-platform userspace API (wireguard.com/xplatform): how `wg`
 // talks to a userspace WireGuard over /var/run/wireguard/IFACE.sock. A
 // request is `get=1` or `set=1` followed by key=value lines and an empty
@@ -67,8 +68,10 @@ std::string format_get(const device::Device& device, const InterfaceSettings& se
 std::string errno_line(int error);
 
 /// Answers one whole request (`get=1\n\n` or `set=1\n...\n\n`); `changed`
-/// tells the caller whether settings such as the port may need action.
+/// tells the caller whether settings such as the port may need action. A
+/// refused request's reason (which line, what is wrong; never a key) goes to
+/// `refusal`, if given, for the daemon's log.
 std::string handle_request(std::string_view request, device::Device& device, InterfaceSettings& settings,
-                           bool& changed);
+                           bool& changed, std::string* refusal = nullptr);
 
 }  // namespace wg::io

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The UAPI text protocol, without a socket: what `wg set`, `wg setconf`,
 // `wg syncconf` and `wg show` send and expect (wireguard.com/xplatform).
 #include <catch2/catch.hpp>

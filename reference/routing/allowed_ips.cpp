@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The allowed-IPs radix trie (see allowed_ips.hpp).
 #include "routing/allowed_ips.hpp"
 

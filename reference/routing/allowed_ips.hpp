@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §3, "Cryptokey Routing": the table at the heart of WireGuard. Each
 // peer owns a list of allowed IPs, and one table answers two questions:
 //   - sending: which peer gets this outgoing packet? Look up its DESTINATION

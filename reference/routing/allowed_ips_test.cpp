@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Cryptokey routing (paper §3): first the cases a reader learns from, then
 // the trie against a naive longest-prefix matcher on random tables.
 #include <catch2/catch.hpp>

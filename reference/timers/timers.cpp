@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The timer hooks and what each timer does when it fires (see timers.hpp for
 // the list of timers and their rules).
 #include "timers/timers.hpp"

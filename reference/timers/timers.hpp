@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §6, "Timers & Stateless UX": all of §6 in one place, as the kernel's
 // timers.c holds it. The constants are in wire/constants.hpp (§6.1).
 //

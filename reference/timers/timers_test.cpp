@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The timer rules of §6, one hook at a time, on a clock we move by hand.
 // (device_test.cpp shows the same rules acting on real sessions.)
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Sealing and opening transport data (see data_message.hpp).
 #include "transport/data_message.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.4.6: transport data. After the handshake every IP packet travels
 // as msg.packet := AEAD(T_send, N_send, P, ε) under the receiver's session
 // index, with the 64-bit counter N_send in the clear as the nonce. The

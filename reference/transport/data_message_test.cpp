@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Transport data (§5.4.6): the oracle's message, padding, and the inner
 // packet's own length deciding where the padding starts.
 #include <catch2/catch.hpp>

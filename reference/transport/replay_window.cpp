@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.4.6: the replay window. The rules and the ring are explained at
 // the top of replay_window.hpp; this file is the three decisions in order:
 // too large? newer than the front? otherwise, inside the window and unseen?

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.4.6: the receiver's sliding window of message counters.
 //
 // Why it exists. Every data message carries its counter N in the clear, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.4.6: the replay window, checked three ways.
 //  1. The walk the Linux kernel's counter self-test takes
 //     (drivers/net/wireguard/selftest/counter.c), restated here as a table of

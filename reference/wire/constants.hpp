@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every constant of the protocol, in one place, each with where it comes from:
 //   [W]  the paper, by section (Donenfeld, NDSS 2017)
 //   [K]  the Linux kernel's drivers/net/wireguard, by file

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Classifying and parsing messages (see messages.hpp).
 #include "wire/messages.hpp"
 

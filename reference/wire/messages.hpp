@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Paper §5.4: the four WireGuard messages, every field's offset and size
 // written down once (the kernel's messages.h). Each message starts with a
 // 1-byte type and 3 reserved zero bytes; integers are little-endian.

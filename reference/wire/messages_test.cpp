@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The wire formats: the layouts add up to the paper's sizes, a message is
 // classified by its first four bytes, and each view's parse() refuses what
 // every receiver must refuse first (§5.4: type, reserved bytes, exact length).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by tests that build their own hosts out of network namespaces.
 # The rules it keeps: documentation addresses only, unique names per run (two
 # runs must not collide), bounded waits, and everything made is removed on

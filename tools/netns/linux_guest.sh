@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced (after lib.sh) by scripts that run the Linux kernel's WireGuard as
 # a peer: a small Debian kernel booted under qemu on a tap device, from the
 # image tools/linux_kernel_image.sh builds and caches. The guest's per-run

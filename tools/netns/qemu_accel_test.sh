@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # How the Linux guest chooses its accelerator (linux_guest_accel in
 # linux_guest.sh), on every kind of machine CI may land on:
 #   - no /dev/kvm at all                       -> tcg (real qemu, /dev hidden)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The committed handshake vectors must be exactly what the oracle prints today.
 # Usage: check_oracle_current.sh PYTHON
 set -euo pipefail

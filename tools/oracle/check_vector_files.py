@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Re-checks every known-answer file in vectors/ with independent Python
 implementations (python3-cryptography, python3-nacl, hashlib, hmac), so a
 mistyped vector is caught by a second opinion, not only by our C++.

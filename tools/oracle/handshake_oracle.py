@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """An independent oracle for WireGuard's handshake (whitepaper section 5.4).
 
 Why it exists: the C++ handshake in reference/handshake/ must agree, byte for

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Writes vectors/hmac_blake2s_kdf.txt: HMAC-BLAKE2s and WireGuard's KDF1..3
 (whitepaper section 5.4) computed with CPython's standard `hmac` module over
 `hashlib.blake2s`, an implementation independent of ours (libb2 plus our own

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What an attacker who knows a receiver's public key can always do: give a
 // tampered handshake message a fresh, valid mac1 (§5.4.4), so the deeper
 // checks (decryption, static key, timestamp) are what must refuse it. mac2

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Turns one record of vectors/handshake_oracle.txt (written by the
 // independent Python oracle in tools/oracle/) into the C++ values a test
 // needs: both identities, both peers as the other sees them, and the inputs
