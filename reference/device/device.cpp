@@ -3,6 +3,8 @@
 // packet paths share. The paths themselves are receive.cpp and send.cpp.
 #include "device/device.hpp"
 
+#include <algorithm>
+
 #include "crypto/x25519.hpp"
 
 namespace wg::device {
@@ -27,7 +29,7 @@ PeerId Device::set_peer(const PeerConfig& config) {
         // the kernel and wireguard-go, which store it and change nothing else).
         allowed_ips_.remove_peer(p->id);
     } else {
-        auto fresh = std::make_unique<Peer>(next_peer_id_++, indices_);
+        auto fresh = std::make_unique<Peer>(next_peer_id_++, indices_, timer_queue_);
         p = fresh.get();
         peer_by_key_[config.public_key] = p->id;
         peers_[p->id] = std::move(fresh);
@@ -110,7 +112,9 @@ std::optional<PeerId> Device::find_peer(const crypto::PublicKey& public_key) con
 
 std::vector<PeerId> Device::peers() const {
     std::vector<PeerId> ids;
+    ids.reserve(peers_.size());
     for (const auto& [id, p] : peers_) ids.push_back(id);
+    std::sort(ids.begin(), ids.end());  // ids count up as peers are added
     return ids;
 }
 
@@ -133,19 +137,19 @@ bool Device::has_sending_session(PeerId id, Time now) const {
 // ---- time: the timers of §6 ----------------------------------------------
 
 void Device::advance(Time now, Outbox& out) {
-    for (auto& [id, p] : peers_) {
-        while (const auto action = p->timers.take_due(now)) carry_out(*p, *action, now, out);
+    // Only the peers whose earliest timer is due are visited; an entry of a
+    // peer removed since finds no peer (timers/timer_queue.hpp).
+    while (const auto entry = timer_queue_.pop_due(now)) {
+        const auto it = peers_.find(entry->owner);
+        if (it == peers_.end()) continue;
+        Peer& p = *it->second;
+        p.timers.queue_entry_popped(entry->when);
+        while (const auto action = p.timers.take_due(now)) carry_out(p, *action, now, out);
+        p.timers.requeue();
     }
 }
 
-std::optional<Time> Device::next_deadline() const {
-    std::optional<Time> earliest;
-    for (const auto& [id, p] : peers_) {
-        const auto d = p->timers.next_deadline();
-        if (d && (!earliest || *d < *earliest)) earliest = d;
-    }
-    return earliest;
-}
+std::optional<Time> Device::next_deadline() const { return timer_queue_.earliest(); }
 
 /// What each timer asks for (timers.hpp says when each fires).
 void Device::carry_out(Peer& p, timers::TimerAction action, Time now, Outbox& out) {

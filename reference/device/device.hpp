@@ -16,10 +16,11 @@
 // cryptokey routing's source check §3) ending at the interface.
 #pragma once
 
+#include <cstring>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "cookie/cookie_checker.hpp"
@@ -31,6 +32,18 @@
 #include "routing/allowed_ips.hpp"
 
 namespace wg::device {
+
+/// Peers by public key in O(1). A public key is 32 uniformly random-looking
+/// bytes, so eight of them make a good hash. Only configured keys are ever
+/// stored; a key an attacker chooses is only looked up, and meets in its
+/// bucket only the few configured keys that share it.
+struct PublicKeyHash {
+    std::size_t operator()(const crypto::PublicKey& key) const {
+        std::uint64_t h = 0;
+        std::memcpy(&h, key.data(), sizeof h);
+        return static_cast<std::size_t>(h);
+    }
+};
 
 struct PeerConfig {
     crypto::PublicKey public_key{};
@@ -74,6 +87,7 @@ public:
     PeerId set_peer(const PeerConfig& config);
     bool remove_peer(const crypto::PublicKey& public_key);
     std::optional<PeerId> find_peer(const crypto::PublicKey& public_key) const;
+    /// Every peer, in the order they were added.
     std::vector<PeerId> peers() const;
 
     /// A new identity, clamped (RFC 7748 §5) as the kernel stores it; all
@@ -160,8 +174,11 @@ private:
     cookie::LoadMeter load_;
     routing::AllowedIps allowed_ips_;
     IndexTable indices_;
-    std::map<PeerId, std::unique_ptr<Peer>> peers_;
-    std::map<crypto::PublicKey, PeerId> peer_by_key_;
+    /// Every peer's earliest timer (timers/timer_queue.hpp): advance() and
+    /// next_deadline() never look at an idle peer.
+    timers::TimerQueue timer_queue_;
+    std::unordered_map<PeerId, std::unique_ptr<Peer>> peers_;
+    std::unordered_map<crypto::PublicKey, PeerId, PublicKeyHash> peer_by_key_;
     PeerId next_peer_id_ = 1;
     std::array<std::uint64_t, kDropReasonCount> drops_{};
     std::uint64_t cookies_sent_ = 0;

@@ -23,7 +23,8 @@ struct PeerStats {
 };
 
 struct Peer {
-    Peer(PeerId peer_id, IndexTable& indices) : id(peer_id), sessions(peer_id, indices) {}
+    Peer(PeerId peer_id, IndexTable& indices, timers::TimerQueue& timer_queue)
+        : id(peer_id), sessions(peer_id, indices), timers(timer_queue, peer_id) {}
 
     PeerId id;
     handshake::RemotePeer remote;  ///< its public key and our PSK with it

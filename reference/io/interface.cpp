@@ -341,24 +341,40 @@ void Interface::rearm_timer() {
 }
 
 void Interface::on_uapi_client(int client) {
-    // `wg` sends one request and waits; read until the empty line, bounded in
-    // size and in time, so a client that says nothing cannot stall the loop.
+    // `wg` sends one request and waits. Read it as it comes, a line at a
+    // time (RequestReader: no size limit, only a limit on a line), bounded in
+    // time, so a client that says nothing cannot stall the loop for long.
     const timeval timeout{1, 0};
     ::setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    std::string request;
-    char buffer[4096];
-    while (request.find("\n\n") == std::string::npos && request.size() < (1u << 20)) {
-        const ssize_t n = ::recv(client, buffer, sizeof buffer, 0);
+    ::setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    RequestReader reader;
+    std::array<char, 16384> buffer;
+    while (reader.state() == RequestReader::State::reading) {
+        const ssize_t n = ::recv(client, buffer.data(), buffer.size(), 0);
         if (n <= 0) break;
-        request.append(buffer, static_cast<std::size_t>(n));
+        reader.feed({buffer.data(), static_cast<std::size_t>(n)});
     }
-    if (request.find("\n\n") != std::string::npos) {
+    crypto::wipe(buffer.data(), buffer.size());  // it held keys
+    bool client_alive = true;
+    auto send_all = [&](std::string_view text) {
+        while (client_alive && !text.empty()) {
+            const ssize_t w = ::send(client, text.data(), text.size(), MSG_NOSIGNAL);
+            if (w <= 0) {
+                client_alive = false;  // gone, or stalled past the timeout: stop writing
+                return;
+            }
+            text.remove_prefix(static_cast<std::size_t>(w));
+        }
+    };
+    if (reader.state() == RequestReader::State::get) {
+        write_get(*device_, settings_, send_all);  // a piece at a time
+    } else if (reader.state() != RequestReader::State::reading) {
         const std::uint16_t old_port = settings_.listen_port;
         const std::uint32_t old_mark = settings_.fwmark;
         bool changed = false;
         std::string reply, refusal;
         try {
-            reply = handle_request(request, *device_, settings_, changed, &refusal);
+            reply = answer(reader, *device_, settings_, changed, &refusal);
         } catch (const std::exception&) {
             // A bug must cost one request, not the interface and its sessions.
             reply = errno_line(EIO);
@@ -378,9 +394,7 @@ void Interface::on_uapi_client(int client) {
             refusal = "set: " + error;
         }
         if (!refusal.empty()) log_error("UAPI: " + refusal);
-        [[maybe_unused]] const auto w = ::send(client, reply.data(), reply.size(), MSG_NOSIGNAL);
-        crypto::wipe(reply.data(), reply.size());  // a get answer holds the private key and PSKs
-        crypto::wipe(request.data(), request.size());
+        send_all(reply);
     }
     ::close(client);
 }

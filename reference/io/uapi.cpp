@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <functional>
 #include <sstream>
 
 #include "common/bytes.hpp"
@@ -34,85 +35,134 @@ bool parse_bool_true(std::string_view value) { return value == "true"; }
 
 std::string errno_line(int error) { return "errno=" + std::to_string(error == 0 ? 0 : -error) + "\n\n"; }
 
+std::optional<ChangeError> SetParser::feed_line(std::string_view line) {
+    ++line_number_;
+    if (line.empty()) return std::nullopt;
+    const auto eq = line.find('=');
+    if (eq == std::string_view::npos) return ChangeError{line_number_, "expected key=value"};
+    const std::string_view key = line.substr(0, eq), value = line.substr(eq + 1);
+    auto bad = [&](const char* what) { return ChangeError{line_number_, std::string(key) + ": " + what}; };
+    DeviceChange& change = change_;
+    DeviceChange::PeerChange* peer = change.peers.empty() ? nullptr : &change.peers.back();
+
+    if (key == "public_key") {
+        change.peers.emplace_back();
+        if (!parse_hex_key(value, change.peers.back().public_key)) return bad("not a 64-digit hex key");
+        return std::nullopt;
+    }
+    if (!peer) {  // interface keys come before the first peer
+        if (key == "private_key") {
+            crypto::PublicKey raw{};
+            if (!parse_hex_key(value, raw)) return bad("not a 64-digit hex key");
+            change.private_key = crypto::PrivateKey::from(raw);
+            crypto::wipe(raw.data(), raw.size());
+        } else if (key == "listen_port") {
+            std::uint16_t port = 0;
+            if (!parse_number(value, port)) return bad("not a port number");
+            change.listen_port = port;
+        } else if (key == "fwmark") {
+            std::uint32_t mark = 0;
+            if (!parse_number(value, mark)) return bad("not a number");
+            change.fwmark = mark;
+        } else if (key == "replace_peers") {
+            if (!parse_bool_true(value)) return bad("only 'true' is allowed");
+            change.replace_peers = true;
+        } else {
+            return bad("unknown interface key");
+        }
+        return std::nullopt;
+    }
+    if (key == "remove") {
+        if (!parse_bool_true(value)) return bad("only 'true' is allowed");
+        peer->remove = true;
+    } else if (key == "update_only") {
+        if (!parse_bool_true(value)) return bad("only 'true' is allowed");
+        peer->update_only = true;
+    } else if (key == "preshared_key") {
+        crypto::PublicKey raw{};
+        if (!parse_hex_key(value, raw)) return bad("not a 64-digit hex key");
+        peer->preshared_key = crypto::SymmetricKey::from(raw);
+        crypto::wipe(raw.data(), raw.size());
+    } else if (key == "endpoint") {
+        peer->endpoint = Endpoint::parse(value);
+        if (!peer->endpoint) return bad("expected IP:PORT or [IPv6]:PORT");
+    } else if (key == "persistent_keepalive_interval") {
+        std::uint16_t seconds = 0;
+        if (!parse_number(value, seconds)) return bad("expected 0..65535 seconds");
+        peer->persistent_keepalive = std::chrono::seconds(seconds);
+    } else if (key == "replace_allowed_ips") {
+        if (!parse_bool_true(value)) return bad("only 'true' is allowed");
+        // Lines take effect in order (as wireguard-go applies them): this
+        // one replaces what the peer had, including allowed_ip lines above it.
+        peer->replace_allowed_ips = true;
+        peer->allowed_ips.clear();
+    } else if (key == "allowed_ip") {
+        auto prefix = IpPrefix::parse(value);
+        if (!prefix || value.find('/') == std::string_view::npos) return bad("expected ADDRESS/LENGTH");
+        peer->allowed_ips.push_back(*prefix);
+    } else if (key == "protocol_version") {
+        if (value != "1") return bad("only protocol version 1 exists");
+    } else {
+        return bad("unknown peer key");
+    }
+    return std::nullopt;
+}
+
 Result<DeviceChange, ChangeError> parse_set(std::string_view body) {
-    DeviceChange change;
-    DeviceChange::PeerChange* peer = nullptr;
-    int line_number = 0;
+    SetParser parser;
     std::size_t start = 0;
     while (start < body.size()) {
         const std::size_t end = std::min(body.find('\n', start), body.size());
-        const std::string_view line = body.substr(start, end - start);
+        if (auto error = parser.feed_line(body.substr(start, end - start))) return *error;
         start = end + 1;
-        ++line_number;
-        if (line.empty()) continue;
-        const auto eq = line.find('=');
-        if (eq == std::string_view::npos) return ChangeError{line_number, "expected key=value"};
-        const std::string_view key = line.substr(0, eq), value = line.substr(eq + 1);
-        auto bad = [&](const char* what) { return ChangeError{line_number, std::string(key) + ": " + what}; };
-
-        if (key == "public_key") {
-            change.peers.emplace_back();
-            peer = &change.peers.back();
-            if (!parse_hex_key(value, peer->public_key)) return bad("not a 64-digit hex key");
-            continue;
-        }
-        if (!peer) {  // interface keys come before the first peer
-            if (key == "private_key") {
-                crypto::PublicKey raw{};
-                if (!parse_hex_key(value, raw)) return bad("not a 64-digit hex key");
-                change.private_key = crypto::PrivateKey::from(raw);
-                crypto::wipe(raw.data(), raw.size());
-            } else if (key == "listen_port") {
-                std::uint16_t port = 0;
-                if (!parse_number(value, port)) return bad("not a port number");
-                change.listen_port = port;
-            } else if (key == "fwmark") {
-                std::uint32_t mark = 0;
-                if (!parse_number(value, mark)) return bad("not a number");
-                change.fwmark = mark;
-            } else if (key == "replace_peers") {
-                if (!parse_bool_true(value)) return bad("only 'true' is allowed");
-                change.replace_peers = true;
-            } else {
-                return bad("unknown interface key");
-            }
-            continue;
-        }
-        if (key == "remove") {
-            if (!parse_bool_true(value)) return bad("only 'true' is allowed");
-            peer->remove = true;
-        } else if (key == "update_only") {
-            if (!parse_bool_true(value)) return bad("only 'true' is allowed");
-            peer->update_only = true;
-        } else if (key == "preshared_key") {
-            crypto::PublicKey raw{};
-            if (!parse_hex_key(value, raw)) return bad("not a 64-digit hex key");
-            peer->preshared_key = crypto::SymmetricKey::from(raw);
-            crypto::wipe(raw.data(), raw.size());
-        } else if (key == "endpoint") {
-            peer->endpoint = Endpoint::parse(value);
-            if (!peer->endpoint) return bad("expected IP:PORT or [IPv6]:PORT");
-        } else if (key == "persistent_keepalive_interval") {
-            std::uint16_t seconds = 0;
-            if (!parse_number(value, seconds)) return bad("expected 0..65535 seconds");
-            peer->persistent_keepalive = std::chrono::seconds(seconds);
-        } else if (key == "replace_allowed_ips") {
-            if (!parse_bool_true(value)) return bad("only 'true' is allowed");
-            // Lines take effect in order (as wireguard-go applies them): this
-            // one replaces what the peer had, including allowed_ip lines above it.
-            peer->replace_allowed_ips = true;
-            peer->allowed_ips.clear();
-        } else if (key == "allowed_ip") {
-            auto prefix = IpPrefix::parse(value);
-            if (!prefix || value.find('/') == std::string_view::npos) return bad("expected ADDRESS/LENGTH");
-            peer->allowed_ips.push_back(*prefix);
-        } else if (key == "protocol_version") {
-            if (value != "1") return bad("only protocol version 1 exists");
-        } else {
-            return bad("unknown peer key");
-        }
     }
-    return change;
+    return parser.take();
+}
+
+// ---- one request as its bytes arrive -------------------------------------------
+
+RequestReader::State RequestReader::feed(std::string_view bytes) {
+    for (std::size_t start = 0; start < bytes.size() && state_ == State::reading;) {
+        const std::size_t newline = bytes.find('\n', start);
+        const std::size_t end = newline == std::string_view::npos ? bytes.size() : newline;
+        line_.append(bytes.substr(start, end - start));
+        start = end + 1;
+        if (line_.size() > kMaxLineLength) {
+            refuse(ChangeError{parser_.lines_read() + 1, "line longer than " + std::to_string(kMaxLineLength) + " bytes"});
+            break;
+        }
+        if (newline == std::string_view::npos) break;  // the rest of the line comes later
+        take_line();
+    }
+    return state_;
+}
+
+void RequestReader::take_line() {
+    const std::string_view line = line_;
+    if (!operation_) {  // the first line names the request
+        if (line == "get=1") {
+            operation_ = State::get;
+        } else if (line == "set=1") {
+            operation_ = State::set;
+        } else {
+            refuse(ChangeError{0, "a request starts with get=1 or set=1"});
+        }
+    } else if (line.empty()) {  // the empty line ends the request
+        state_ = *operation_;
+    } else if (*operation_ == State::get) {
+        refuse(ChangeError{0, "get=1 takes no lines"});
+    } else if (auto error = parser_.feed_line(line)) {
+        refuse(*error);
+    }
+    crypto::wipe(line_.data(), line_.size());  // it may have held a key
+    line_.clear();
+}
+
+void RequestReader::refuse(ChangeError error) {
+    error_ = std::move(error);
+    state_ = State::refused;
+    crypto::wipe(line_.data(), line_.size());
+    line_.clear();
 }
 
 void apply(const DeviceChange& change, device::Device& device, InterfaceSettings& settings) {
@@ -126,7 +176,7 @@ void apply(const DeviceChange& change, device::Device& device, InterfaceSettings
             continue;
         }
         if (p.update_only && !device.find_peer(p.public_key)) continue;
-        if (p.public_key == crypto::public_key_of(device.private_key())) continue;  // never our own key
+        if (device.has_identity() && p.public_key == device.public_key()) continue;  // never our own key
         const auto id = device.ensure_peer(p.public_key);
         if (p.preshared_key) device.set_preshared_key(id, *p.preshared_key);
         if (p.endpoint) device.set_endpoint(id, *p.endpoint);
@@ -136,8 +186,23 @@ void apply(const DeviceChange& change, device::Device& device, InterfaceSettings
     }
 }
 
-std::string format_get(const device::Device& device, const InterfaceSettings& settings) {
+void write_get(const device::Device& device, const InterfaceSettings& settings,
+               const std::function<void(std::string_view)>& write) {
+    // Written a peer at a time into a buffer handed on whenever it passes
+    // kChunk, so the answer for 100,000 peers never exists whole in memory.
+    constexpr std::size_t kChunk = 64 * 1024;
     std::ostringstream out;
+    auto hand_on = [&](bool last) {
+        std::string text = std::move(out).str();
+        if (!last && text.size() < kChunk) {
+            out.str(std::move(text));
+            out.seekp(0, std::ios_base::end);
+            return;
+        }
+        write(text);
+        crypto::wipe(text.data(), text.size());  // it held the private key and PSKs
+        out.str(std::string());
+    };
     if (device.has_identity()) out << "private_key=" << to_hex(device.private_key().view()) << "\n";
     out << "listen_port=" << settings.listen_port << "\n";
     if (settings.fwmark) out << "fwmark=" << settings.fwmark << "\n";
@@ -164,6 +229,7 @@ std::string format_get(const device::Device& device, const InterfaceSettings& se
         out << "wgref_handshakes_completed=" << info.stats.handshakes_completed << "\n";
         out << "wgref_cookies_received=" << info.stats.cookies_received << "\n";
         out << "wgref_keepalives_received=" << info.stats.keepalives_received << "\n";
+        hand_on(false);
     }
     // Read-only counters the other implementations lack. `wg` skips keys it
     // does not know, so these cost it nothing; wgconform and labs read them.
@@ -173,24 +239,41 @@ std::string format_get(const device::Device& device, const InterfaceSettings& se
     }
     out << "wgref_cookies_sent=" << device.cookies_sent() << "\n";
     out << "errno=0\n\n";
-    return out.str();
+    hand_on(true);
+}
+
+std::string format_get(const device::Device& device, const InterfaceSettings& settings) {
+    std::string answer;
+    write_get(device, settings, [&](std::string_view chunk) { answer.append(chunk); });
+    return answer;
 }
 
 std::string handle_request(std::string_view request, device::Device& device, InterfaceSettings& settings,
                            bool& changed, std::string* refusal) {
+    RequestReader reader;
+    reader.feed(request);
+    return answer(reader, device, settings, changed, refusal);
+}
+
+std::string answer(RequestReader& reader, device::Device& device, InterfaceSettings& settings, bool& changed,
+                   std::string* refusal) {
     changed = false;
-    if (request.starts_with("get=1\n")) return format_get(device, settings);
-    if (request.starts_with("set=1\n")) {
-        auto change = parse_set(request.substr(6));
-        if (!change) {
-            if (refusal) *refusal = "set refused: line " + std::to_string(change.error().line + 1) + ": " + change.error().message;
-            return errno_line(EINVAL);
-        }
-        apply(change.value(), device, settings);
-        changed = true;
-        return errno_line(0);
+    switch (reader.state()) {
+        case RequestReader::State::get:
+            return format_get(device, settings);
+        case RequestReader::State::set:
+            apply(reader.change(), device, settings);
+            changed = true;
+            return errno_line(0);
+        case RequestReader::State::refused:
+        case RequestReader::State::reading:
+            break;
     }
-    if (refusal) *refusal = "refused: a request starts with get=1 or set=1";
+    const ChangeError& error = reader.error();
+    if (refusal) {
+        *refusal = error.line > 0 ? "set refused: line " + std::to_string(error.line + 1) + ": " + error.message
+                                  : "refused: " + error.message;
+    }
     return errno_line(EINVAL);
 }
 

@@ -11,6 +11,7 @@
 // (config_file.hpp), so `wgref --config` and `wg setconf` act alike.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,13 +55,63 @@ struct ChangeError {
     std::string message;
 };
 
+/// Reads the key=value lines after `set=1` one at a time, into a change.
+class SetParser {
+public:
+    /// Takes one line (without its newline); a refusal names the line.
+    std::optional<ChangeError> feed_line(std::string_view line);
+    int lines_read() const { return line_number_; }
+    DeviceChange take() { return std::move(change_); }
+    DeviceChange& change() { return change_; }
+
+private:
+    DeviceChange change_;
+    int line_number_ = 0;
+};
+
 /// Parses the key=value lines after `set=1` (without the final empty line).
 Result<DeviceChange, ChangeError> parse_set(std::string_view body);
+
+/// One request, read as its bytes arrive from the socket, however many
+/// there are (`wg setconf` of 100,000 peers sends about 20 MB). It holds the
+/// line being read, never longer than kMaxLineLength, and for a `set` the
+/// change parsed so far (binary, far smaller than its text), so what one
+/// client can make us hold is bounded by the configuration it describes.
+/// A `set` is still applied only once it has been read whole and found valid.
+class RequestReader {
+public:
+    /// Longer than any valid line (a key is 64 hex digits, an endpoint < 64 bytes).
+    static constexpr std::size_t kMaxLineLength = 1024;
+    enum class State { reading, get, set, refused };
+
+    /// Takes the next bytes; the state after them. Anything after the end
+    /// of the request (or a refusal) is ignored.
+    State feed(std::string_view bytes);
+    State state() const { return state_; }
+    /// State set: the whole validated change.
+    const DeviceChange& change() { return parser_.change(); }
+    /// State refused: why (line 0: the request as a whole).
+    const ChangeError& error() const { return error_; }
+
+private:
+    void take_line();
+    void refuse(ChangeError error);
+
+    State state_ = State::reading;
+    std::optional<State> operation_;  ///< get or set, once the first line is read
+    std::string line_;
+    SetParser parser_;
+    ChangeError error_;
+};
 
 /// Applies a validated change. Peers left unchanged keep their sessions.
 void apply(const DeviceChange& change, device::Device& device, InterfaceSettings& settings);
 
-/// The answer to `get=1`, ending with errno=0 and an empty line.
+/// The answer to `get=1`, ending with errno=0 and an empty line, handed to
+/// `write` in pieces of about 64 KiB as it is made (each wiped after).
+void write_get(const device::Device& device, const InterfaceSettings& settings,
+               const std::function<void(std::string_view)>& write);
+/// The same answer as one string (for tests and small devices).
 std::string format_get(const device::Device& device, const InterfaceSettings& settings);
 
 /// The answer's last line: `errno=-N` for a refusal, negative as wireguard-go
@@ -73,5 +124,9 @@ std::string errno_line(int error);
 /// `refusal`, if given, for the daemon's log.
 std::string handle_request(std::string_view request, device::Device& device, InterfaceSettings& settings,
                            bool& changed, std::string* refusal = nullptr);
+/// The answer to a request read whole (get or set) or refused: a `set` is
+/// applied here. (The I/O shell streams a get's answer with write_get.)
+std::string answer(RequestReader& reader, device::Device& device, InterfaceSettings& settings, bool& changed,
+                   std::string* refusal = nullptr);
 
 }  // namespace wg::io

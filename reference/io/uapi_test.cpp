@@ -170,3 +170,73 @@ TEST_CASE("An endpoint with port 0 is accepted, as wireguard-go accepts it", "[u
     REQUIRE(change.ok());
     CHECK(change.value().peers[0].endpoint->port == 0);
 }
+
+// ---- any size: the request read as it arrives, the answer written in pieces ----
+
+namespace {
+/// A `wg setconf` body for `peers` peers, each with one IPv4 /24 and one IPv6 /64.
+std::string setconf_of(std::size_t peers) {
+    std::string text = "set=1\nprivate_key=" + hex_key(0x11) + "\nreplace_peers=true\n";
+    for (std::size_t i = 0; i < peers; ++i) {
+        Bytes key(32, 0x55);
+        key[0] = static_cast<std::uint8_t>(i);
+        key[1] = static_cast<std::uint8_t>(i >> 8);
+        key[2] = static_cast<std::uint8_t>(i >> 16);
+        const auto a = std::to_string((i >> 8) & 0xff), b = std::to_string(i & 0xff);
+        text += "public_key=" + to_hex(key) + "\nreplace_allowed_ips=true\nallowed_ip=10." + a + "." + b +
+                ".0/24\nallowed_ip=2001:db8:" + std::to_string(i) + "::/64\n";
+    }
+    return text + "\n";
+}
+}  // namespace
+
+TEST_CASE("A request read a byte at a time is the request read whole", "[uapi]") {
+    const std::string request = setconf_of(3);
+    io::RequestReader whole, bytewise;
+    CHECK(whole.feed(request) == io::RequestReader::State::set);
+    for (char c : request) bytewise.feed(std::string_view(&c, 1));
+    REQUIRE(bytewise.state() == io::RequestReader::State::set);
+    CHECK(bytewise.change().peers.size() == 3);
+    CHECK(bytewise.change().peers[2].allowed_ips == whole.change().peers[2].allowed_ips);
+    io::RequestReader get;
+    CHECK(get.feed("get=1\n") == io::RequestReader::State::reading);  // not yet: the empty line ends it
+    CHECK(get.feed("\n") == io::RequestReader::State::get);
+}
+
+TEST_CASE("A request larger than any buffer is taken; a line longer than any valid one is refused", "[uapi]") {
+    // 20,000 peers: about 3 MB of text, past the 1 MiB wgref once cut requests at.
+    const std::string request = setconf_of(20'000);
+    REQUIRE(request.size() > (std::size_t{2} << 20));
+    device::SeededRng rng(1);
+    device::Device d(crypto::PrivateKey{}, rng);
+    io::InterfaceSettings settings;
+    io::RequestReader reader;
+    for (std::size_t at = 0; at < request.size(); at += 16384) reader.feed(std::string_view(request).substr(at, 16384));
+    bool changed = false;
+    CHECK(io::answer(reader, d, settings, changed) == "errno=0\n\n");
+    CHECK(d.peers().size() == 20'000);
+
+    io::RequestReader long_line;
+    long_line.feed("set=1\nlisten_port=" + std::string(io::RequestReader::kMaxLineLength, '1'));
+    CHECK(long_line.state() == io::RequestReader::State::refused);
+    CHECK(long_line.error().message.find("longer than") != std::string::npos);
+}
+
+TEST_CASE("get's answer comes in pieces of about 64 KiB, the same as the whole", "[uapi]") {
+    device::SeededRng rng(1);
+    device::Device d(crypto::PrivateKey{}, rng);
+    io::InterfaceSettings settings;
+    bool changed = false;
+    REQUIRE(io::handle_request(setconf_of(2'000), d, settings, changed) == "errno=0\n\n");
+    std::vector<std::size_t> sizes;
+    std::string joined;
+    io::write_get(d, settings, [&](std::string_view piece) {
+        sizes.push_back(piece.size());
+        joined.append(piece);
+    });
+    CHECK(joined == io::format_get(d, settings));
+    CHECK(sizes.size() > 5);
+    for (std::size_t size : sizes) CHECK(size < 64 * 1024 + 1024);  // a piece, plus at most one peer's lines
+    // Each peer's allowed IPs, from the peer: /24 then /64, as set.
+    CHECK(joined.find("allowed_ip=10.7.207.0/24\nallowed_ip=2001:db8:1999::/64\n") != std::string::npos);
+}

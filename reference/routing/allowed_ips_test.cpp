@@ -190,11 +190,71 @@ TEST_CASE("The trie agrees with a naive longest-prefix matcher on random tables"
             naive.erase(it);
         }
         REQUIRE(trie.size() == naive.size());
-        for (PeerId peer = 0; peer < 100; peer += 17) {
-            std::size_t expected = 0;
-            for (const auto& e : naive) expected += e.second == peer;
-            CHECK(trie.prefixes_of(peer).size() == expected);
+        // Each peer's own list (what `wg show` prints) is exactly its
+        // prefixes in the naive table, in its order (IPv4 first, by address).
+        for (PeerId peer = 0; peer < 100; ++peer) {
+            std::vector<IpPrefix> expected;
+            for (const auto& e : naive) {
+                if (e.second == peer) expected.push_back(e.first);
+            }
+            if (trie.prefixes_of(peer) != expected) FAIL("prefixes of peer " << peer << " differ in round " << round);
         }
     }
     CHECK(lookups == 100'000);
+}
+
+TEST_CASE("A big IPv4 table takes the shortcut and still agrees with the naive matcher, growing and shrinking", "[routing][random]") {
+    std::mt19937_64 random(11);
+    AllowedIps trie;
+    std::map<IpPrefix, PeerId> naive;
+    auto naive_lookup = [&](const std::array<std::uint8_t, 16>& address) -> std::optional<PeerId> {
+        for (int length = 32; length >= 0; --length) {
+            const auto it = naive.find(IpPrefix::make(address_of(address, true), static_cast<std::uint8_t>(length)));
+            if (it != naive.end()) return it->second;
+        }
+        return std::nullopt;
+    };
+    auto random_address = [&]() {
+        std::array<std::uint8_t, 16> a{};
+        // Half near 198.51.100.0/22 so prefixes nest and branch; half anywhere.
+        const std::uint32_t word = random() % 2 ? 0xC6336400u | static_cast<std::uint32_t>(random() % 1024)
+                                                : static_cast<std::uint32_t>(random());
+        for (int i = 0; i < 4; ++i) a[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(word >> (24 - 8 * i));
+        return a;
+    };
+    auto agree = [&](const char* when) {
+        for (int i = 0; i < 20'000; ++i) {
+            const auto address = random_address();
+            if (trie.lookup(address_of(address, true)) != naive_lookup(address)) FAIL("lookup differs " << when);
+        }
+    };
+    std::vector<IpPrefix> inserted;
+    for (int i = 0; i < 40'000; ++i) {  // past 512 prefixes the shortcut appears, then grows with the table
+        const auto p = IpPrefix::make(address_of(random_address(), true), static_cast<std::uint8_t>(random() % 33));
+        const auto peer = static_cast<PeerId>(random() % 50);
+        trie.insert(p, peer);
+        naive[p] = peer;
+        inserted.push_back(p);
+        if (i == 300) {
+            CHECK(trie.shortcut_stride() == 0);
+            agree("before the shortcut");
+        }
+    }
+    const unsigned grown = trie.shortcut_stride();
+    CHECK(grown >= 12);
+    agree("with the shortcut");
+    for (PeerId peer = 0; peer < 10; ++peer) {  // whole peers go, and single prefixes
+        trie.remove_peer(peer);
+        std::erase_if(naive, [&](const auto& e) { return e.second == peer; });
+    }
+    std::shuffle(inserted.begin(), inserted.end(), random);
+    for (const auto& p : inserted) {
+        const auto it = naive.find(p);
+        if (it == naive.end() || random() % 10 == 0) continue;  // keep a tenth
+        REQUIRE(trie.remove(p, it->second));
+        naive.erase(it);
+    }
+    REQUIRE(trie.size() == naive.size());
+    CHECK(trie.shortcut_stride() < grown);
+    agree("after shrinking");
 }

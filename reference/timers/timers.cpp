@@ -12,12 +12,12 @@ using wire::kRekeyTimeout;
 void PeerTimers::data_sent(Time now, Duration jitter) {
     // Only the first unanswered packet starts the clock; later ones must not
     // push the deadline back, or a dead peer would never be noticed.
-    if (!pending(Timer::new_handshake)) deadline(Timer::new_handshake) = now + kKeepaliveTimeout + kRekeyTimeout + jitter;
+    if (!pending(Timer::new_handshake)) arm(Timer::new_handshake, now + kKeepaliveTimeout + kRekeyTimeout + jitter);
 }
 
 void PeerTimers::data_received(Time now) {
     if (!pending(Timer::send_keepalive)) {
-        deadline(Timer::send_keepalive) = now + kKeepaliveTimeout;
+        arm(Timer::send_keepalive, now + kKeepaliveTimeout);
     } else {
         need_another_keepalive_ = true;
     }
@@ -25,25 +25,25 @@ void PeerTimers::data_received(Time now) {
 
 void PeerTimers::any_authenticated_packet_sent() {
     // Anything we send answers the peer: no passive keepalive needed.
-    deadline(Timer::send_keepalive).reset();
+    disarm(Timer::send_keepalive);
 }
 
 void PeerTimers::any_authenticated_packet_received() {
     // The peer is alive: the "no reply to our data" timer is moot.
-    deadline(Timer::new_handshake).reset();
+    disarm(Timer::new_handshake);
 }
 
 void PeerTimers::any_authenticated_packet_traversal(Time now) {
-    if (persistent_interval_ > Duration{0}) deadline(Timer::persistent_keepalive) = now + persistent_interval_;
+    if (persistent_interval_ > Duration{0}) arm(Timer::persistent_keepalive, now + persistent_interval_);
 }
 
 void PeerTimers::handshake_initiated(Time now, Duration jitter) {
-    deadline(Timer::retransmit_handshake) = now + kRekeyTimeout + jitter;
+    arm(Timer::retransmit_handshake, now + kRekeyTimeout + jitter);
     last_handshake_sent_ = now;
 }
 
 void PeerTimers::handshake_complete() {
-    deadline(Timer::retransmit_handshake).reset();
+    disarm(Timer::retransmit_handshake);
     handshake_attempts_ = 0;
     sent_last_minute_handshake_ = false;
 }
@@ -55,7 +55,7 @@ bool PeerTimers::rekey_on_receive(const KeypairAge& keys) {
 }
 
 void PeerTimers::session_derived(Time now) {
-    deadline(Timer::zero_key_material) = now + 3 * kRejectAfterTime;
+    arm(Timer::zero_key_material, now + 3 * kRejectAfterTime);
 }
 
 TimerAction PeerTimers::retransmit_fired(Time now) {
@@ -63,10 +63,10 @@ TimerAction PeerTimers::retransmit_fired(Time now) {
     // initiations in all (the first, then 19 retries), about 95-100 s.
     if (handshake_attempts_ > wire::kMaxTimerHandshakes) {
         // No passive keepalive either: there are no keys to send it with.
-        deadline(Timer::send_keepalive).reset();
+        disarm(Timer::send_keepalive);
         // §6.4: keys from before must not linger forever either: if no
         // erasure is scheduled yet, schedule one.
-        if (!pending(Timer::zero_key_material)) deadline(Timer::zero_key_material) = now + 3 * kRejectAfterTime;
+        if (!pending(Timer::zero_key_material)) arm(Timer::zero_key_material, now + 3 * kRejectAfterTime);
         return TimerAction::give_up_handshake;
     }
     ++handshake_attempts_;
@@ -85,7 +85,7 @@ std::optional<TimerAction> PeerTimers::take_due(Time now) {
                 // keepalive answers it all, but the timer runs once more.
                 if (need_another_keepalive_) {
                     need_another_keepalive_ = false;
-                    deadline(Timer::send_keepalive) = now + kKeepaliveTimeout;
+                    arm(Timer::send_keepalive, now + kKeepaliveTimeout);
                 }
                 return TimerAction::send_keepalive;
             case Timer::persistent_keepalive:
@@ -97,6 +97,14 @@ std::optional<TimerAction> PeerTimers::take_due(Time now) {
         }
     }
     return std::nullopt;
+}
+
+void PeerTimers::requeue() {
+    const auto earliest = next_deadline();
+    if (queue_ && earliest && (!queued_ || *earliest < *queued_)) {
+        queue_->schedule(*earliest, owner_);
+        queued_ = earliest;
+    }
 }
 
 std::optional<Time> PeerTimers::next_deadline() const {

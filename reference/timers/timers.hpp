@@ -42,7 +42,9 @@
 // How to read this file: the Device calls the hooks below, each named after
 // what just happened (data_sent, handshake_complete, ...); only this file
 // decides what that means for the timers. The Device then asks take_due(now)
-// for the action of each timer that fired, and carries it out.
+// for the action of each timer that fired, and carries it out. So that idle
+// peers cost nothing, each peer's earliest deadline also waits in the
+// Device's TimerQueue (timer_queue.hpp), which says which peers to ask.
 #pragma once
 
 #include <array>
@@ -50,6 +52,7 @@
 #include <optional>
 
 #include "common/time.hpp"
+#include "timers/timer_queue.hpp"
 #include "wire/constants.hpp"
 
 namespace wg::timers {
@@ -103,11 +106,16 @@ inline bool rekey_after_receive(const KeypairAge& k) { return k.we_initiated && 
 /// The five timers of one peer, as deadlines on the injected clock.
 class PeerTimers {
 public:
+    /// Timers on their own (as the tests use them), or (the Device) with
+    /// `queue` told of this peer's earliest deadline, under `owner`.
+    PeerTimers() = default;
+    PeerTimers(TimerQueue& queue, TimerQueue::Owner owner) : queue_(&queue), owner_(owner) {}
+
     /// 0 disables persistent keepalives. Turning them on sends one at the
     /// next advance (as the kernel does), so a peer behind NAT opens its
     /// path, and gets a session, without waiting for traffic.
     void set_persistent_keepalive(Duration interval) {
-        if (persistent_interval_ == Duration{0} && interval > Duration{0}) deadline(Timer::persistent_keepalive) = Time{0};
+        if (persistent_interval_ == Duration{0} && interval > Duration{0}) arm(Timer::persistent_keepalive, Time{0});
         persistent_interval_ = interval;
     }
     Duration persistent_keepalive() const { return persistent_interval_; }
@@ -172,9 +180,27 @@ public:
     std::optional<Time> next_deadline() const;
     bool pending(Timer t) const { return deadline(t).has_value(); }
 
+    // ---- the queue (timer_queue.hpp) ----
+
+    /// The Device popped this peer's queue entry for `when`.
+    void queue_entry_popped(Time when) {
+        if (queued_ == when) queued_.reset();
+    }
+    /// Makes sure the queue holds an entry no later than our earliest deadline.
+    void requeue();
+
 private:
-    std::optional<Time>& deadline(Timer t) { return deadlines_[static_cast<std::size_t>(t)]; }
     const std::optional<Time>& deadline(Timer t) const { return deadlines_[static_cast<std::size_t>(t)]; }
+    /// Sets timer `t` to fire at `when`.
+    void arm(Timer t, Time when) {
+        deadlines_[static_cast<std::size_t>(t)] = when;
+        if (queue_ && (!queued_ || when < *queued_)) {
+            queue_->schedule(when, owner_);
+            queued_ = when;
+        }
+    }
+    /// Cancels timer `t` (its queue entry, if any, fires early and finds nothing).
+    void disarm(Timer t) { deadlines_[static_cast<std::size_t>(t)].reset(); }
     /// The retransmit timer fired: a retry, or (REKEY_ATTEMPT_TIME spent) give up.
     TimerAction retransmit_fired(Time now);
 
@@ -185,6 +211,9 @@ private:
     bool sent_last_minute_handshake_ = false;
     std::optional<Time> last_handshake_sent_;
     std::optional<Time> last_initiation_consumed_;
+    TimerQueue* queue_ = nullptr;
+    TimerQueue::Owner owner_ = 0;
+    std::optional<Time> queued_;  ///< our earliest entry in queue_
 };
 
 }  // namespace wg::timers

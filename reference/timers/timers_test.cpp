@@ -171,3 +171,56 @@ TEST_CASE("Giving up on a handshake stops the passive keepalive too", "[timers]"
     } while (action != TimerAction::give_up_handshake);
     CHECK_FALSE(t.pending(Timer::send_keepalive));
 }
+
+// The queue (timer_queue.hpp): the Device visits a peer only when the
+// queue says something may be due, so the queue must never be late, and an
+// early entry must lead to the real deadline.
+namespace {
+/// What the Device's advance() does with the queue, for one peer.
+std::vector<TimerAction> advance(TimerQueue& queue, PeerTimers& t, Time now) {
+    std::vector<TimerAction> fired;
+    while (const auto entry = queue.pop_due(now)) {
+        t.queue_entry_popped(entry->when);
+        while (const auto action = t.take_due(now)) fired.push_back(*action);
+        t.requeue();
+    }
+    return fired;
+}
+}  // namespace
+
+TEST_CASE("The timer queue is never late, and an early entry finds the real deadline", "[timers]") {
+    TimerQueue queue;
+    PeerTimers t(queue, 7);
+    CHECK_FALSE(queue.earliest());  // an idle peer costs nothing
+    t.data_received(0s);            // keepalive due at 10 s
+    CHECK(queue.earliest() == Time(10s));
+    t.any_authenticated_packet_sent();  // cancelled: the entry stays, and fires early
+    t.data_sent(1s, 0ms);               // new_handshake due at 16 s: later, so nothing is pushed
+    CHECK(queue.size() == 1);
+    CHECK(advance(queue, t, 10s).empty());   // the early entry: nothing due...
+    CHECK(queue.earliest() == Time(16s));    // ...and the real deadline queued
+    CHECK(advance(queue, t, 16s) == std::vector{TimerAction::begin_new_handshake});
+    CHECK_FALSE(queue.earliest());
+}
+
+TEST_CASE("A deadline moved sooner is queued at once", "[timers]") {
+    TimerQueue queue;
+    PeerTimers t(queue, 1);
+    t.data_sent(0s, 0ms);                  // 15 s
+    t.handshake_initiated(0s, 0ms);        // 5 s: sooner, pushed
+    CHECK(queue.earliest() == Time(5s));
+    CHECK(advance(queue, t, 5s) == std::vector{TimerAction::retry_handshake});
+}
+
+TEST_CASE("Many idle peers leave the queue empty; one busy peer is the only entry", "[timers]") {
+    TimerQueue queue;
+    std::vector<PeerTimers> peers;
+    peers.reserve(10'000);
+    for (TimerQueue::Owner i = 0; i < 10'000; ++i) peers.emplace_back(queue, i);
+    CHECK(queue.size() == 0);
+    peers[1234].data_received(0s);
+    CHECK(queue.size() == 1);
+    const auto entry = queue.pop_due(10s);
+    REQUIRE(entry);
+    CHECK(entry->owner == 1234);
+}
