@@ -122,11 +122,7 @@ std::string short_key(const wg::crypto::PublicKey& key) {
 void trace_event(const wg::device::Event& e, const wg::device::Device& device, bool json) {
     const double t = std::chrono::duration<double>(e.time).count();
     std::string peer = "-";
-    if (e.peer) {
-        for (auto id : device.peers()) {
-            if (id == *e.peer) peer = short_key(device.peer_info(id).public_key);
-        }
-    }
+    if (e.peer && device.has_peer(*e.peer)) peer = short_key(device.peer_info(*e.peer).public_key);
     std::string what(wg::device::to_string(e.kind));
     std::string reason;
     if (e.kind == wg::device::EventKind::dropped) reason = std::string(wg::to_string(e.reason));

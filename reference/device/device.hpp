@@ -89,6 +89,7 @@ public:
     std::optional<PeerId> find_peer(const crypto::PublicKey& public_key) const;
     /// Every peer, in the order they were added.
     std::vector<PeerId> peers() const;
+    bool has_peer(PeerId id) const { return peers_.count(id) > 0; }
 
     /// A new identity, clamped (RFC 7748 §5) as the kernel stores it; all
     /// zeros means none. Handshakes in progress end and no key pair made with

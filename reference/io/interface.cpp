@@ -47,6 +47,12 @@ Time monotonic_now() {
     return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
 }
 
+/// A configuration client's whole request must arrive within this time
+/// (`wg setconf` of 100,000 peers sends its 20 MB in well under a second).
+constexpr Duration kUapiRequestTime = std::chrono::seconds(10);
+/// Clients reading at once; more wait in the listen queue.
+constexpr std::size_t kMaxUapiClients = 16;
+
 bool watch(int epoll, int fd) {
     epoll_event ev{};
     ev.events = EPOLLIN;
@@ -59,6 +65,7 @@ bool watch(int epoll, int fd) {
 Interface::Interface(const InterfaceOptions& options) : options_(options) {}
 
 Interface::~Interface() {
+    for (const auto& [client, state] : uapi_clients_) ::close(client);
     for (int fd : {tun_, udp_, epoll_, timer_, signals_, uapi_}) {
         if (fd >= 0) ::close(fd);
     }
@@ -230,7 +237,10 @@ int Interface::run() {
     std::array<epoll_event, 16> events{};
     rearm_timer();
     while (true) {
-        const int n = ::epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), -1);
+        // While a configuration client is reading, wake at least each second
+        // to drop one that is too slow.
+        const int wait_ms = uapi_clients_.empty() ? -1 : 1000;
+        const int n = ::epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), wait_ms);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return 1;
         for (int i = 0; i < n; ++i) {
@@ -252,10 +262,12 @@ int Interface::run() {
                 device_->advance(now(), outbox_);
                 flush(outbox_);
             } else if (fd == uapi_) {
-                const int client = ::accept4(uapi_, nullptr, nullptr, SOCK_CLOEXEC);
-                if (client >= 0) on_uapi_client(client);
+                accept_uapi_client();
+            } else if (uapi_clients_.count(fd)) {
+                on_uapi_readable(fd);
             }
         }
+        drop_late_uapi_clients();
         rearm_timer();
     }
 }
@@ -340,21 +352,52 @@ void Interface::rearm_timer() {
     ::timerfd_settime(timer_, TFD_TIMER_ABSTIME, &spec, nullptr);
 }
 
-void Interface::on_uapi_client(int client) {
-    // `wg` sends one request and waits. Read it as it comes, a line at a
-    // time (RequestReader: no size limit, only a limit on a line), bounded in
-    // time, so a client that says nothing cannot stall the loop for long.
-    const timeval timeout{1, 0};
-    ::setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    ::setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    RequestReader reader;
+// ---- the configuration socket ------------------------------------------------
+
+void Interface::accept_uapi_client() {
+    while (uapi_clients_.size() < kMaxUapiClients) {  // all that wait, up to the limit
+        const int client = ::accept4(uapi_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (client < 0) return;
+        if (!watch(epoll_, client)) {
+            ::close(client);
+            return;
+        }
+        uapi_clients_.emplace(client, UapiClient{RequestReader{}, now() + kUapiRequestTime});
+    }
+    if (!uapi_paused_) {
+        // Full: stop watching the listening socket (it would stay readable
+        // and wake us without end); the next clients wait in its queue.
+        ::epoll_ctl(epoll_, EPOLL_CTL_DEL, uapi_, nullptr);
+        uapi_paused_ = true;
+    }
+}
+
+void Interface::on_uapi_readable(int client) {
+    // `wg` sends one request and waits. Take what has arrived, a line at a
+    // time (RequestReader: no limit on the request, only on a line), and go
+    // back to the packets; the rest is read when it comes.
+    auto& reader = uapi_clients_.at(client).reader;
     std::array<char, 16384> buffer;
-    while (reader.state() == RequestReader::State::reading) {
-        const ssize_t n = ::recv(client, buffer.data(), buffer.size(), 0);
-        if (n <= 0) break;
+    ssize_t n = 0;
+    while (reader.state() == RequestReader::State::reading &&
+           (n = ::recv(client, buffer.data(), buffer.size(), 0)) > 0) {
         reader.feed({buffer.data(), static_cast<std::size_t>(n)});
     }
     crypto::wipe(buffer.data(), buffer.size());  // it held keys
+    if (reader.state() != RequestReader::State::reading) {
+        answer_uapi_client(client, reader);
+        close_uapi_client(client);
+    } else if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+        close_uapi_client(client);  // gone before the end of its request: nothing applied
+    }
+}
+
+void Interface::answer_uapi_client(int client, RequestReader& reader) {
+    // The answer goes out blocking, bounded by a send timeout: `wg` reads it
+    // at once; a client that does not read costs at most a second per piece.
+    ::fcntl(client, F_SETFL, ::fcntl(client, F_GETFL) & ~O_NONBLOCK);
+    const timeval timeout{1, 0};
+    ::setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
     bool client_alive = true;
     auto send_all = [&](std::string_view text) {
         while (client_alive && !text.empty()) {
@@ -368,35 +411,58 @@ void Interface::on_uapi_client(int client) {
     };
     if (reader.state() == RequestReader::State::get) {
         write_get(*device_, settings_, send_all);  // a piece at a time
-    } else if (reader.state() != RequestReader::State::reading) {
-        const std::uint16_t old_port = settings_.listen_port;
-        const std::uint32_t old_mark = settings_.fwmark;
-        bool changed = false;
-        std::string reply, refusal;
-        try {
-            reply = answer(reader, *device_, settings_, changed, &refusal);
-        } catch (const std::exception&) {
-            // A bug must cost one request, not the interface and its sessions.
-            reply = errno_line(EIO);
-            refusal = "failed: an internal error";
-        }
-        std::string error;
-        if (changed && settings_.listen_port != old_port) {
-            const std::uint16_t wanted = settings_.listen_port;
-            settings_.listen_port = old_port;
-            if (!bind_udp(wanted, error)) {
-                reply = errno_line(EADDRINUSE);
-                refusal = "set: " + error;
-            }
-        }
-        if (changed && settings_.fwmark != old_mark && !apply_fwmark(error)) {
-            reply = errno_line(EPERM);
+        return;
+    }
+    const std::uint16_t old_port = settings_.listen_port;
+    const std::uint32_t old_mark = settings_.fwmark;
+    bool changed = false;
+    std::string reply, refusal;
+    try {
+        reply = answer(reader, *device_, settings_, changed, &refusal);
+    } catch (const std::exception&) {
+        // A bug must cost one request, not the interface and its sessions.
+        reply = errno_line(EIO);
+        refusal = "failed: an internal error";
+    }
+    std::string error;
+    if (changed && settings_.listen_port != old_port) {
+        const std::uint16_t wanted = settings_.listen_port;
+        settings_.listen_port = old_port;
+        if (!bind_udp(wanted, error)) {
+            reply = errno_line(EADDRINUSE);
             refusal = "set: " + error;
         }
-        if (!refusal.empty()) log_error("UAPI: " + refusal);
-        send_all(reply);
     }
+    if (changed && settings_.fwmark != old_mark && !apply_fwmark(error)) {
+        reply = errno_line(EPERM);
+        refusal = "set: " + error;
+    }
+    if (!refusal.empty()) log_error("UAPI: " + refusal);
+    send_all(reply);
+}
+
+void Interface::close_uapi_client(int client) {
+    ::epoll_ctl(epoll_, EPOLL_CTL_DEL, client, nullptr);
     ::close(client);
+    uapi_clients_.erase(client);  // its reader wipes what it held
+    if (uapi_paused_ && uapi_clients_.size() < kMaxUapiClients) {
+        uapi_paused_ = !watch(epoll_, uapi_);  // a place is free: take the next client
+    }
+}
+
+void Interface::drop_late_uapi_clients() {
+    if (uapi_clients_.empty()) return;
+    const Time t = now();
+    for (auto it = uapi_clients_.begin(); it != uapi_clients_.end();) {
+        const int client = it->first;
+        ++it;
+        if (uapi_clients_.at(client).deadline <= t) {
+            log_error("UAPI: a client's request was not whole after " +
+                      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(kUapiRequestTime).count()) +
+                      " s; dropped, nothing applied");
+            close_uapi_client(client);
+        }
+    }
 }
 
 }  // namespace wg::io

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,7 +57,17 @@ private:
     void flush(device::Outbox& out);
     void on_udp_readable();
     bool on_tun_readable();  // false: the device is gone
-    void on_uapi_client(int client);
+    /// A configuration client: its request read as it arrives, between
+    /// packets, so a slow or stuck client never holds the packet path.
+    struct UapiClient {
+        RequestReader reader;
+        Time deadline;  ///< dropped if its request is not whole by then
+    };
+    void accept_uapi_client();
+    void on_uapi_readable(int client);
+    void answer_uapi_client(int client, RequestReader& reader);
+    void close_uapi_client(int client);
+    void drop_late_uapi_clients();
     void rearm_timer();
 
     InterfaceOptions options_;
@@ -66,6 +77,8 @@ private:
     device::Outbox outbox_;
     int tun_ = -1, udp_ = -1, epoll_ = -1, timer_ = -1, signals_ = -1, uapi_ = -1;
     std::string uapi_path_;
+    std::map<int, UapiClient> uapi_clients_;
+    bool uapi_paused_ = false;  ///< kMaxUapiClients are reading: the listening socket is not watched
     /// The socket file we made, by identity: on exit we remove it only if it
     /// is still ours (another instance may have replaced a stale one).
     dev_t uapi_device_ = 0;
