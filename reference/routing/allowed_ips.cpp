@@ -274,6 +274,12 @@ AllowedIps::ShortcutEntry AllowedIps::walk_to_stride(std::uint32_t top) const {
         if (node->peer) entry.best = node->peer;
         node = node->child[bit_at(key, node->bits)].get();
     }
+    // A path-compressed node may part from these first bits before its own
+    // length: then no address of this entry matches it or anything below
+    // it. Keep only a node that shares all `stride` bits, so every entry
+    // that points at a node is the one entry inside that node's prefix, the
+    // one refresh_shortcut walks again when that node changes or goes.
+    if (node && common_bits(node->key, key, stride) < stride) node = nullptr;
     entry.next = node;
     return entry;
 }
