@@ -193,12 +193,8 @@ void write_get(const device::Device& device, const InterfaceSettings& settings,
     constexpr std::size_t kChunk = 64 * 1024;
     std::ostringstream out;
     auto hand_on = [&](bool last) {
+        if (!last && static_cast<std::size_t>(out.tellp()) < kChunk) return;
         std::string text = std::move(out).str();
-        if (!last && text.size() < kChunk) {
-            out.str(std::move(text));
-            out.seekp(0, std::ios_base::end);
-            return;
-        }
         write(text);
         crypto::wipe(text.data(), text.size());  // it held the private key and PSKs
         out.str(std::string());
