@@ -122,7 +122,7 @@ TEST_CASE("inspect: a key log of other keys decrypts nothing, and says so", "[ca
     CHECK(count(run.out, "not decrypted: no session keys for this receiver index") == 16);
 }
 
-TEST_CASE("Key-log blocks: static keys may be given once; a block needs an ephemeral", "[captures]") {
+TEST_CASE("Key-log blocks: static keys may be given once: a block needs an ephemeral", "[captures]") {
     const std::string a = "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", b = "AgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
     const auto parsed = parse_keylog("LOCAL_STATIC_PRIVATE_KEY = " + a + "\nREMOTE_STATIC_PUBLIC_KEY = " + b +
                                      "\nLOCAL_EPHEMERAL_PRIVATE_KEY = " + a + "\nPRESHARED_KEY = " + b +

@@ -122,7 +122,7 @@ TEST_CASE("write_capture and read_capture agree, IPv4 and IPv6", "[captures]") {
     CHECK(read.value().datagrams[0].microseconds == 250);
 }
 
-TEST_CASE("Frames of each link type; anything else is skipped, never read past its end", "[captures]") {
+TEST_CASE("Frames of each link type: anything else is skipped, never read past its end", "[captures]") {
     const Bytes payload = {1, 0, 0, 0, 9, 9};
     const Bytes ip = ipv4_udp(payload);
     const Bytes ethernet = with_prefix({2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00}, ip);

@@ -61,7 +61,7 @@ TEST_CASE("One message we sent earns at most one cookie reply", "[cookie]") {
     CHECK_FALSE(jar.awaited_reply());  // a second reply to the same message is refused
 }
 
-TEST_CASE("Rate limiter: bursts of 5, then 20 per second, per source; IPv6 by /64", "[cookie]") {
+TEST_CASE("Rate limiter: bursts of 5, then 20 per second, per source: IPv6 by /64", "[cookie]") {
     cookie::RateLimiter limiter;
     const IpAddress a = IpAddress::v4({198, 51, 100, 1}), b = IpAddress::v4({198, 51, 100, 2});
     int allowed = 0;

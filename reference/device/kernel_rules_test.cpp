@@ -159,7 +159,7 @@ TEST_CASE("One handshake message earns at most one cookie reply (5.4.7, the kern
     CHECK(drops(net.host("a").events, DropReason::unsolicited_cookie) == 1);
 }
 
-TEST_CASE("A new PSK keeps the session; it enters the next handshake (as in the kernel)", "[device][kernel]") {
+TEST_CASE("A new PSK keeps the session: it enters the next handshake (as in the kernel)", "[device][kernel]") {
     auto net = two_hosts();
     net.send("a", packet(kA, kB, 1));
     net.run_for(1s);

@@ -21,7 +21,7 @@ handshake::TransportKeys keys(std::uint32_t local_index, bool we_initiated) {
 
 }  // namespace
 
-TEST_CASE("Responder: new keys wait in next; confirmation makes them current", "[keyslots]") {
+TEST_CASE("Responder: new keys wait in next: confirmation makes them current", "[keyslots]") {
     SeededRng rng(1);
     IndexTable indices(rng);
     KeySlots slots(1, indices);

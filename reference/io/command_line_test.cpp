@@ -25,7 +25,7 @@ std::optional<wg::io::CommandLine> parse(std::vector<std::string> words, std::st
 
 }  // namespace
 
-TEST_CASE("Values come as --opt value or --opt=value; positional arguments anywhere", "[command_line]") {
+TEST_CASE("Values come as --opt value or --opt=value: positional arguments anywhere", "[command_line]") {
     std::string error;
     auto line = parse({"--config", "a.conf", "wg0", "--cases=transport.*", "-f", "--trace=json"}, error);
     REQUIRE(line);

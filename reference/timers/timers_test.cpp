@@ -212,7 +212,7 @@ TEST_CASE("A deadline moved sooner is queued at once", "[timers]") {
     CHECK(advance(queue, t, 5s) == std::vector{TimerAction::retry_handshake});
 }
 
-TEST_CASE("Many idle peers leave the queue empty; one busy peer is the only entry", "[timers]") {
+TEST_CASE("Many idle peers leave the queue empty: one busy peer is the only entry", "[timers]") {
     TimerQueue queue;
     std::vector<PeerTimers> peers;
     peers.reserve(10'000);
