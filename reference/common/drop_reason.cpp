@@ -11,7 +11,8 @@ std::string_view to_string(DropReason reason) {
         "malformed",       "bad_mac1",     "decrypt_failed", "unknown_static_key", "timestamp_not_newer",
         "low_order_point", "handshake_flood", "rate_limited", "cookie_required",  "unknown_index",
         "replay",          "expired_session", "allowed_ips", "no_route",         "no_endpoint",
-        "not_ip",          "queue_full",      "handshake_gave_up", "no_identity",      "unsolicited_cookie"};
+        "not_ip",          "queue_full",      "handshake_gave_up", "no_identity",      "unsolicited_cookie",
+        "peer_removed"};
     return kNames[static_cast<std::size_t>(reason)];
 }
 
@@ -33,6 +34,7 @@ std::string_view paper_section(DropReason reason) {
         case DropReason::allowed_ips:
         case DropReason::no_route: return "3";
         case DropReason::handshake_gave_up: return "6.4";
+        case DropReason::peer_removed:  // configuration, not a rule of the paper
         case DropReason::no_identity:
         case DropReason::no_endpoint:
         case DropReason::not_ip:

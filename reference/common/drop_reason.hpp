@@ -32,8 +32,9 @@ enum class DropReason : std::uint8_t {
     handshake_gave_up,    ///< §6.4: REKEY_ATTEMPT_TIME passed; waiting packets dropped
     no_identity,          ///< no private key is configured: no handshake is made or answered
     unsolicited_cookie,   ///< §5.4.7: a cookie reply to no message we sent, or a second reply to one
+    peer_removed,         ///< the peer was removed while packets waited for its handshake (counted, no event)
 };
-inline constexpr std::size_t kDropReasonCount = 20;
+inline constexpr std::size_t kDropReasonCount = 21;
 
 /// The counter name, e.g. "bad_mac1" (UAPI `wgref_drops_bad_mac1`).
 std::string_view to_string(DropReason reason);

@@ -45,8 +45,13 @@ PeerId Device::set_peer(const PeerConfig& config) {
 bool Device::remove_peer(const crypto::PublicKey& public_key) {
     const auto id = find_peer(public_key);
     if (!id) return false;
+    Peer& p = peer(*id);
+    // Packets waiting for its handshake go with it; they are counted, as the
+    // kernel counts them in tx_dropped, so that none is lost without a name.
+    // (A keepalive waiting in the queue is empty and is no one's packet.)
+    drops_[static_cast<std::size_t>(DropReason::peer_removed)] += waiting_packets(p);
     // The key may live inside the peer being erased: forget it by id first.
-    peer_by_key_.erase(peer(*id).remote.public_key);
+    peer_by_key_.erase(p.remote.public_key);
     allowed_ips_.remove_peer(*id);
     peers_.erase(*id);  // its KeySlots give their indices back
     return true;
@@ -164,7 +169,7 @@ void Device::carry_out(Peer& p, timers::TimerAction action, Time now, Outbox& ou
             // waited are dropped, and keys go after 3 x REJECT_AFTER_TIME.
             // (The initiation stays in flight, as in the kernel: a very late
             // response is still taken.)
-            for (std::size_t i = 0; i < p.staged.size(); ++i) drop(out, DropReason::handshake_gave_up, now, p.id);
+            for (std::size_t i = waiting_packets(p); i > 0; --i) drop(out, DropReason::handshake_gave_up, now, p.id);
             p.staged.clear();
             return;
         case TimerAction::send_keepalive:
@@ -182,6 +187,10 @@ void Device::carry_out(Peer& p, timers::TimerAction action, Time now, Outbox& ou
 // ---- helpers the paths share ----------------------------------------------
 
 void Device::erase_keys(Peer& p) { p.sessions.erase(); }
+
+std::size_t Device::waiting_packets(const Peer& p) {
+    return static_cast<std::size_t>(std::count_if(p.staged.begin(), p.staged.end(), [](const Bytes& b) { return !b.empty(); }));
+}
 
 crypto::PrivateKey Device::fresh_ephemeral() {
     std::array<std::uint8_t, crypto::kKeySize> random{};

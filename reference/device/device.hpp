@@ -157,6 +157,8 @@ private:
     // device.cpp: timers and helpers
     void carry_out(Peer& peer, timers::TimerAction action, Time now, Outbox& out);
     void erase_keys(Peer& peer);
+    /// Packets in the staged queue, not counting a keepalive waiting there.
+    static std::size_t waiting_packets(const Peer& peer);
     Peer& peer(PeerId id) { return *peers_.at(id); }
     const Peer& peer(PeerId id) const { return *peers_.at(id); }
     crypto::PrivateKey fresh_ephemeral();

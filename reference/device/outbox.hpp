@@ -78,6 +78,8 @@ public:
     }
     std::span<Datagram> datagrams() { return {datagram_slots_.data(), datagram_count_}; }
     std::span<Bytes> to_interface() { return {packet_slots_.data(), packet_count_}; }
+    std::span<const Datagram> datagrams() const { return {datagram_slots_.data(), datagram_count_}; }
+    std::span<const Bytes> to_interface() const { return {packet_slots_.data(), packet_count_}; }
     std::vector<Event> events;
 
     void clear() {

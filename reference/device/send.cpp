@@ -23,8 +23,8 @@ void Device::send_packet(ByteView ip_packet, Time now, Outbox& out) {
     // Otherwise it waits behind the others (the kernel's staged queue, bounded
     // by dropping the oldest), and they all go when keys allow.
     if (p.staged.size() >= options_.max_staged_packets) {
+        if (!p.staged.front().empty()) drop(out, DropReason::queue_full, now, p.id);  // (empty: a keepalive)
         p.staged.pop_front();
-        drop(out, DropReason::queue_full, now, p.id);
     }
     p.staged.emplace_back(ip_packet.begin(), ip_packet.end());
     send_staged_packets(p, now, out);

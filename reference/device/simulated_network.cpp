@@ -49,25 +49,30 @@ void SimulatedNetwork::inject(const std::string& to, const Endpoint& from, ByteV
     Host& h = host(to);
     Outbox out;
     h.device->receive_datagram(from, datagram, now_, out);
-    handle(h, out);
+    handle(h, out, nullptr, datagram);
 }
 
-void SimulatedNetwork::transmit(const Endpoint& from, Datagram d) {
-    wire_log.emplace_back(from, d);
-    if (filter && !filter(from, d.to, d.bytes)) return;
-    if (chance(conditions.loss)) return;
+void SimulatedNetwork::transmit(const Host& sender, Datagram d) {
+    const auto fate = [&](Fate f) {
+        if (on_wire) on_wire(sender, d.bytes, f);
+    };
+    wire_log.emplace_back(sender.endpoint, d);
+    if (filter && !filter(sender.endpoint, d.to, d.bytes)) return fate(Fate::filtered);
+    if (chance(conditions.loss)) return fate(Fate::lost);
     const int copies = chance(conditions.duplicate) ? 2 : 1;
+    if (copies == 2) fate(Fate::duplicated);
     for (int i = 0; i < copies; ++i) {
         Duration delay = conditions.delay;
         if (chance(conditions.reorder)) {
             delay += Duration(static_cast<std::int64_t>(random_() % static_cast<std::uint64_t>(conditions.reorder_delay.count() + 1)));
         }
-        in_flight_.push(InFlight{now_ + delay, sequence_++, from, d});
+        in_flight_.push(InFlight{now_ + delay, sequence_++, &sender, sender.endpoint, d});
     }
 }
 
-void SimulatedNetwork::handle(Host& host, Outbox& out) {
-    for (auto& d : out.datagrams()) transmit(host.endpoint, d);
+void SimulatedNetwork::handle(Host& host, Outbox& out, const Host* sender, ByteView arrived) {
+    if (observe) observe(host, sender, arrived, out);
+    for (auto& d : out.datagrams()) transmit(host, d);
     for (auto& packet : out.to_interface()) {
         // Addressed to this host, or (if it forwards) routed back into the
         // interface towards another peer, as Linux forwarding would do.
@@ -79,7 +84,7 @@ void SimulatedNetwork::handle(Host& host, Outbox& out) {
             Outbox forwarded;
             host.device->send_packet(packet, now_, forwarded);
             for (auto& e : forwarded.events) host.events.push_back(e);
-            for (auto& d : forwarded.datagrams()) transmit(host.endpoint, d);
+            for (auto& d : forwarded.datagrams()) transmit(host, d);
         } else {
             host.delivered.push_back(packet);
         }
@@ -101,13 +106,20 @@ void SimulatedNetwork::run_until(Time until) {
         if (!in_flight_.empty() && in_flight_.top().arrival <= now_) {
             InFlight f = in_flight_.top();
             in_flight_.pop();
+            // An empty wire gives its memory back, so a test that measures
+            // the Devices' memory does not see the wire's busiest moment.
+            if (in_flight_.empty()) in_flight_ = {};
+            bool heard = false;
             for (auto& [name, h] : hosts_) {
                 if (h->endpoint == f.datagram.to) {
+                    heard = true;
                     Outbox out;
                     h->device->receive_datagram(f.from, f.datagram.bytes, now_, out);
-                    handle(*h, out);
+                    handle(*h, out, f.sender, f.datagram.bytes);
                 }
             }
+            // Nobody listens there any more (a host moved, as behind a NAT).
+            if (!heard && on_wire) on_wire(*f.sender, f.datagram.bytes, Fate::no_listener);
             continue;
         }
         for (auto& [name, h] : hosts_) {

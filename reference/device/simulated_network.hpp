@@ -68,6 +68,10 @@ public:
     /// Runs until protocol time `until`, delivering datagrams and firing timers.
     void run_until(Time until);
     void run_for(Duration d) { run_until(now_ + d); }
+    /// The clock steps ahead by `d` with nothing run in between, as a host's
+    /// boot-time clock does across a suspend: every timer that fell due is
+    /// late, and what was in flight arrives at once.
+    void jump(Duration d) { now_ += d; }
     Time now() const { return now_; }
 
     LinkConditions conditions;
@@ -76,16 +80,27 @@ public:
     /// Every datagram put on the wire, for replays.
     std::vector<std::pair<Endpoint, Datagram>> wire_log;
 
+    /// What the wire did to a datagram other than carry it once, for tests
+    /// that account for every packet (device/soak_test.cpp).
+    enum class Fate { filtered, lost, duplicated, no_listener };
+    std::function<void(const Host& sender, ByteView datagram, Fate fate)> on_wire;
+    /// Sees what a host gave back for each input, before it is carried out:
+    /// `arrived` is the datagram it was handed (empty for a packet from its
+    /// interface or time passing) and `sender` the host that sent it (null
+    /// for injected datagrams).
+    std::function<void(const Host& host, const Host* sender, ByteView arrived, const Outbox& out)> observe;
+
 private:
     struct InFlight {
         Time arrival;
         std::uint64_t sequence;
+        const Host* sender;
         Endpoint from;
         Datagram datagram;
         bool operator>(const InFlight& o) const { return std::tie(arrival, sequence) > std::tie(o.arrival, o.sequence); }
     };
-    void handle(Host& host, Outbox& out);
-    void transmit(const Endpoint& from, Datagram d);
+    void handle(Host& host, Outbox& out, const Host* sender = nullptr, ByteView arrived = {});
+    void transmit(const Host& sender, Datagram d);
     bool chance(double p) { return p > 0 && std::uniform_real_distribution<double>(0, 1)(random_) < p; }
 
     SeededRng rng_;
