@@ -29,6 +29,14 @@ Port LiveNetwork::open_port(std::uint16_t local_port) {
     return static_cast<Port>(sockets_.size() - 1);
 }
 
+std::optional<Port> LiveNetwork::open_port_at(const IpAddress& source) {
+    std::string error;
+    auto socket = UdpSocket::open(target_.address.family, 0, error, source);
+    if (!socket) return std::nullopt;  // not an address of this host
+    sockets_.push_back(std::make_unique<UdpSocket>(std::move(*socket)));
+    return static_cast<Port>(sockets_.size() - 1);
+}
+
 void LiveNetwork::send(Port from, ByteView datagram) { sockets_.at(static_cast<std::size_t>(from))->send_to(target_, datagram); }
 
 std::optional<Bytes> LiveNetwork::receive(Port port, Duration wait) {

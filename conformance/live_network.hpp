@@ -19,6 +19,7 @@ public:
     explicit LiveNetwork(const Endpoint& target, std::optional<Endpoint> zero_key_target = std::nullopt,
                          std::string uapi_socket = {});
     Port open_port(std::uint16_t local_port = 0) override;
+    std::optional<Port> open_port_at(const IpAddress& source) override;
     void send(Port from, ByteView datagram) override;
     std::optional<Bytes> receive(Port port, Duration wait) override;
     Duration now() override;

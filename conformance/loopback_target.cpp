@@ -42,6 +42,7 @@ LoopbackTarget::LoopbackTarget(std::uint64_t seed, int load_threshold) : rng_(se
     config_.first_ips = {address("203.0.113.2"), address("2001:db8:1::2")};
     config_.second_key = key_from(rng_);
     config_.second_ips = {address("203.0.113.3"), address("2001:db8:1::3")};
+    for (int n = 11; n <= 18; ++n) config_.flood_sources.push_back(address(("198.51.100." + std::to_string(n)).c_str()));
     int host = 2;
     for (const auto& key : {config_.first_key, *config_.second_key}) {
         device::PeerConfig peer;
@@ -74,7 +75,16 @@ LoopbackTarget::LoopbackTarget(std::uint64_t seed, int load_threshold) : rng_(se
 LoopbackTarget::~LoopbackTarget() = default;
 
 Endpoint LoopbackTarget::endpoint_of(Port port) const {
-    return Endpoint{IpAddress::v4(kHarnessAddress), static_cast<std::uint16_t>(kFirstPort + port)};
+    const auto other = other_addresses_.find(port);
+    return Endpoint{other != other_addresses_.end() ? other->second : IpAddress::v4(kHarnessAddress),
+                    static_cast<std::uint16_t>(kFirstPort + port)};
+}
+
+std::optional<Port> LoopbackTarget::open_port_at(const IpAddress& source) {
+    // Port numbers stay unique across addresses, so an answer finds its port by number.
+    const Port port = open_port();
+    other_addresses_[port] = source;
+    return port;
 }
 
 Port LoopbackTarget::open_port(std::uint16_t local_port) {

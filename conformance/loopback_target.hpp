@@ -34,6 +34,7 @@ public:
     device::Device& device() { return *device_; }
 
     Port open_port(std::uint16_t local_port = 0) override;
+    std::optional<Port> open_port_at(const IpAddress& source) override;
     void send(Port from, ByteView datagram) override;
     std::optional<Bytes> receive(Port port, Duration wait) override;
     Duration now() override { return now_; }
@@ -59,6 +60,7 @@ private:
     Time now_{std::chrono::seconds(1)};
     Port next_port_ = 0;
     std::set<Port> open_ports_;
+    std::map<Port, IpAddress> other_addresses_;  ///< ports not at the harness's first address
     std::map<Port, std::deque<Bytes>> queues_;
 };
 

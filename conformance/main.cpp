@@ -53,6 +53,8 @@ The suite (no command): every case of the catalogue, each tied to its paper sect
       [--zero-key-target HOST:PORT]  a second target of the same kind, identity 1 its peer, whose
                                        private key was set and then set to zeros
       [--uapi-socket PATH]           the target's UAPI socket, for the uapi.* cases
+      [--flood-sources ADDRS]        more outer addresses of this host (comma-separated), for the
+                                       flood of cookie.flood_spares_session to come from
       [--psk FILE]                   pre-shared key file, if the target uses one for all
       [--cases PATTERN]              comma-separated globs of case ids, e.g. 'transport.*'
       [--slow]                       add the timer cases, which take minutes (paper 6)
@@ -113,7 +115,7 @@ constexpr wg::io::OptionSpec kSuiteOptions[] = {
     {"timeout-ms", 0, Value::required},     {"junit", 0, Value::required},
     {"json", 0, Value::required},           {"target-name", 0, Value::required},
     {"spawn", 0, Value::required},          {"list", 0, Value::none},
-    {"no-precheck", 0, Value::none},
+    {"no-precheck", 0, Value::none},        {"flood-sources", 0, Value::required},
 };
 constexpr wg::io::OptionSpec kPingOptions[] = {
     {"target", 0, Value::required},      {"target-public-key", 0, Value::required}, {"private-key", 0, Value::required},
@@ -398,6 +400,19 @@ int command_suite(const Options& options) {
         config.answer_wait = std::chrono::milliseconds(*timeout);
     }
     config.slow = options.count("slow") > 0;
+    if (options.count("flood-sources")) {
+        const std::string& list = options.at("flood-sources");
+        for (std::size_t at = 0; at <= list.size();) {
+            const std::size_t end = std::min(list.find(',', at), list.size());
+            const auto address = wg::IpAddress::parse(std::string_view(list).substr(at, end - at));
+            if (!address || config.flood_sources.size() == 64) {
+                std::cerr << "wgconform: --flood-sources: expected at most 64 IP addresses, comma-separated\n";
+                return 2;
+            }
+            config.flood_sources.push_back(*address);
+            at = end + 1;
+        }
+    }
     const std::string name = options.count("target-name") ? options.at("target-name") : options.at("target");
     try {
         LiveNetwork network(*target, zero_key_target, uapi_socket);

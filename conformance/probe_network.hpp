@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "common/address.hpp"
 #include "common/bytes.hpp"
 #include "common/time.hpp"
 #include "crypto/tai64n.hpp"
@@ -27,6 +28,9 @@ public:
     /// A new port; `local_port` asks for a fixed one (0: any), for a peer the
     /// target itself sends to (its configured endpoint).
     virtual Port open_port(std::uint16_t local_port = 0) = 0;
+    /// A new port at another outer address of the harness (one of
+    /// SuiteConfig::flood_sources); nullopt where the harness cannot have it.
+    virtual std::optional<Port> open_port_at(const IpAddress&) { return std::nullopt; }
     virtual void send(Port from, ByteView datagram) = 0;
     /// The next datagram the target sent to `port`, waiting at most `wait`.
     /// Every wait in the harness goes through here, so every wait is bounded.

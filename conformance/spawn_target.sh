@@ -11,7 +11,8 @@
 #
 # Inside the tunnel: target 203.0.113.1 and 2001:db8:1::1; identity 1 .2 and
 # ::2; identity 2 .3 and ::3 (each /32 and /128 in the target's allowed IPs).
-# Identities 3 and 4: no tunnel address, but the target knows their endpoints
+# The harness also holds 192.0.2.101-116, sources of the flood case's
+# initiations. Identities 3 and 4: no tunnel address, but the target knows their endpoints
 # (192.0.2.1:51821 and :51822) and keeps them alive (persistent keepalive 6 s),
 # so the target initiates to them. The target's private key is given
 # unclamped (uapi.get_shape). A second device of the same kind listens on
@@ -59,6 +60,17 @@ for k in target first second third fourth; do wg pubkey < "$work/$k.key" > "$wor
 initiated_args=(--third-private-key "$work/third.key" --third-port 51821 --fourth-private-key "$work/fourth.key" --fourth-port 51822)
 netns_create "$harness_ns"
 
+# The harness's 16 more addresses, 192.0.2.101-116, for the flood of
+# cookie.flood_spares_session to come from many sources.
+flood_sources=()
+add_flood_sources() {
+  local n
+  for n in $(seq 101 116); do
+    ip -n "$harness_ns" addr add "192.0.2.$n/24" dev "$1"
+    flood_sources+=("192.0.2.$n")
+  done
+}
+
 if [[ $kind == linux ]]; then
   source "$here/../tools/netns/linux_guest.sh"
   rc=0
@@ -66,6 +78,7 @@ if [[ $kind == linux ]]; then
   [[ $rc -eq 0 ]] || { echo "wgconform --spawn linux: the kernel image cannot be built (tools/linux_kernel_image.sh: $rc)" >&2; exit "$([[ $rc -eq 77 ]] && echo 77 || echo 1)"; }
   ip netns exec "$harness_ns" ip tuntap add dev wgctap0 mode tap
   ip -n "$harness_ns" addr add 192.0.2.1/24 dev wgctap0
+  add_flood_sources wgctap0
   ip -n "$harness_ns" link set wgctap0 up
   mkdir -p "$work/conf/wgconf"
   cat > "$work/conf/wgconf/env" <<ENV
@@ -109,6 +122,7 @@ else
   keyless=wgz${suffix:0:11}
   netns_create "$target_ns"
   netns_veth "$harness_ns" wgc-h 192.0.2.1/24 "$target_ns" wgc-t 192.0.2.2/24
+  add_flood_sources wgc-h
   for dev in "$iface" "$keyless"; do
     if [[ $kind == wgref ]]; then
       ip netns exec "$target_ns" "$wgref" -f "$dev" >"$work/$dev.log" 2>&1 &
@@ -143,5 +157,5 @@ ip netns exec "$harness_ns" "$wgconform" --target 192.0.2.2:51820 --target-publi
   --private-key "$work/first.key" --tunnel-ip 203.0.113.2,2001:db8:1::2 \
   --second-private-key "$work/second.key" --second-tunnel-ip 203.0.113.3,2001:db8:1::3 \
   --target-tunnel-ip 203.0.113.1,2001:db8:1::1 "${initiated_args[@]}" --zero-key-target 192.0.2.2:51823 \
-  "${uapi_args[@]}" "$@" || rc=$?
+  --flood-sources "$(IFS=,; echo "${flood_sources[*]}")" "${uapi_args[@]}" "$@" || rc=$?
 exit "$rc"

@@ -59,6 +59,9 @@ struct SuiteConfig {
     Duration answer_wait = std::chrono::seconds(1);   ///< bound on waiting for an expected answer
     Duration silence_wait = std::chrono::milliseconds(700);  ///< how long "nothing came" must last
     bool slow = false;                         ///< include the timer cases (minutes)
+    /// More outer addresses of the harness's own, for floods from many
+    /// sources (cookie.flood_spares_session); `--flood-sources`.
+    std::vector<IpAddress> flood_sources;
 };
 
 /// An initiation the target sent identity 3 or 4, and when it came.

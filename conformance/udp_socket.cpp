@@ -48,7 +48,8 @@ Endpoint from_sockaddr(const sockaddr_storage& in) {
 
 }  // namespace
 
-std::optional<UdpSocket> UdpSocket::open(IpFamily family, std::uint16_t local_port, std::string& error) {
+std::optional<UdpSocket> UdpSocket::open(IpFamily family, std::uint16_t local_port, std::string& error,
+                                         std::optional<IpAddress> local_address) {
     const int fd = ::socket(family == IpFamily::v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         error = std::string("socket: ") + std::strerror(errno);
@@ -56,6 +57,14 @@ std::optional<UdpSocket> UdpSocket::open(IpFamily family, std::uint16_t local_po
     }
     Endpoint any;
     any.address.family = family;
+    if (local_address) {
+        if (local_address->family != family) {
+            ::close(fd);
+            error = "bind: " + local_address->to_string() + " is not of the target's family";
+            return std::nullopt;
+        }
+        any.address = *local_address;
+    }
     any.port = local_port;
     sockaddr_storage local{};
     const socklen_t length = to_sockaddr(any, local);

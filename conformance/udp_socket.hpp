@@ -13,8 +13,10 @@ namespace wg::conformance {
 
 class UdpSocket {
 public:
-    /// Opens a socket of `family`, bound to `local_port` (0 = any).
-    static std::optional<UdpSocket> open(IpFamily family, std::uint16_t local_port, std::string& error);
+    /// Opens a socket of `family`, bound to `local_port` (0 = any) at
+    /// `local_address` (none: every address of the host).
+    static std::optional<UdpSocket> open(IpFamily family, std::uint16_t local_port, std::string& error,
+                                         std::optional<IpAddress> local_address = std::nullopt);
     UdpSocket(UdpSocket&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
     UdpSocket& operator=(UdpSocket&&) = delete;
     ~UdpSocket();

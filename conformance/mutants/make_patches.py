@@ -74,8 +74,12 @@ m('never_under_load', '5.4.7', 'never under load: no cookie reply, whatever the 
   'cookie.reply_under_load', 'no',
   (R, '''    if (load_.record_handshake(now)) {''', '''    if (load_.record_handshake(now) && false) {'''))
 m('mac2_ignored', '5.4.7', 'under load a valid mac2 does not help: a cookie reply every time',
-  'cookie.mac2_retry', 'no',
+  'cookie.mac2_retry cookie.flood_spares_session', 'no',
   (R, '''        if (!cookie_checker_.mac2_is_valid(message, from, now)) {''', '''        if (!cookie_checker_.mac2_is_valid(message, from, now) || true) {'''))
+m('no_source_rate_limit', '5.4.7', 'under load, initiations with a valid mac2 from one source are answered without a rate limit',
+  'cookie.flood_spares_session', 'no',
+  (R, '''        if (!rate_limiter_.allow(from.address, now)) return drop(out, DropReason::rate_limited, now), false;
+''', ''))
 m('sends_before_confirmation', '5.4.6', 'the responder sends on its new keys before key confirmation',
   'transport.key_confirmation', 'no',
   (R, '''    p.sessions.response_sent(std::move(*keys), now);''', '''    p.sessions.key_confirmed(p.sessions.response_sent(std::move(*keys), now));'''))
