@@ -41,9 +41,17 @@ std::string errno_text(const char* what) {
     return text;
 }
 
-Time monotonic_now() {
+// The protocol's clock is CLOCK_BOOTTIME, which keeps counting while the
+// host is suspended: the kernel judges key ages by boot time too
+// (wg_birthdate_has_expired), so after an hour's sleep the keys are an hour
+// older and the first packet starts a handshake at once. On CLOCK_MONOTONIC
+// they would look as young as before the sleep, and the first packets would
+// go out on keys the peer erased long ago (REJECT_AFTER_TIME x 3, §6.3).
+constexpr clockid_t kProtocolClock = CLOCK_BOOTTIME;
+
+Time protocol_clock_now() {
     timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(kProtocolClock, &ts);
     return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
 }
 
@@ -110,7 +118,7 @@ std::unique_ptr<Interface> Interface::create(const InterfaceOptions& options, st
     clock_gettime(CLOCK_REALTIME, &wall);
     // The Unix time at protocol time zero, to the nanosecond: truncated to
     // seconds it could put a restarted wgref's timestamps behind its last run's.
-    const Duration origin = std::chrono::seconds(wall.tv_sec) + std::chrono::nanoseconds(wall.tv_nsec) - monotonic_now();
+    const Duration origin = std::chrono::seconds(wall.tv_sec) + std::chrono::nanoseconds(wall.tv_nsec) - protocol_clock_now();
     device_options.unix_time_at_origin = origin;
     if (!options.keylog_path.empty()) {
         auto key_log = io::KeyLog::open(options.keylog_path, error);
@@ -123,7 +131,7 @@ std::unique_ptr<Interface> Interface::create(const InterfaceOptions& options, st
 
     if (!self->bind_udp(0, error)) return nullptr;
 
-    self->timer_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+    self->timer_ = ::timerfd_create(kProtocolClock, TFD_CLOEXEC | TFD_NONBLOCK);
     if (self->timer_ < 0) return error = errno_text("timerfd"), nullptr;
     return self;
 }
@@ -218,7 +226,7 @@ bool Interface::configure(const DeviceChange& change, std::string& error) {
     return settings_.fwmark == old_mark || apply_fwmark(error);
 }
 
-Time Interface::now() const { return monotonic_now(); }
+Time Interface::now() const { return protocol_clock_now(); }
 
 int Interface::run() {
     // The signalfd and the epoll set are made here, in the process that runs
@@ -344,7 +352,7 @@ void Interface::flush(device::Outbox& out) {
 void Interface::rearm_timer() {
     itimerspec spec{};
     if (const auto deadline = device_->next_deadline()) {
-        // An absolute deadline on CLOCK_MONOTONIC; a past one fires at once.
+        // An absolute deadline on the protocol's clock; a past one fires at once.
         const Time when = std::max(*deadline, Time{1});
         spec.it_value.tv_sec = static_cast<time_t>(std::chrono::duration_cast<std::chrono::seconds>(when).count());
         spec.it_value.tv_nsec = static_cast<long>((when % std::chrono::seconds(1)).count());
