@@ -55,6 +55,9 @@ Time protocol_clock_now() {
     return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
 }
 
+/// The UDP socket's buffers, each way (see bind_udp).
+constexpr int kSocketBufferBytes = 7 << 20;
+
 /// A configuration client's whole request must arrive within this time
 /// (`wg setconf` of 100,000 peers sends its 20 MB in well under a second).
 constexpr Duration kUapiRequestTime = std::chrono::seconds(10);
@@ -196,6 +199,17 @@ bool Interface::bind_udp(std::uint16_t port, std::string& error) {
     if (fd < 0) return error = errno_text("socket"), false;
     const int off = 0;
     ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+    // A burst (a TCP window, a flood of initiations) waits in the socket
+    // while the one thread catches up; the usual default of 208 KiB holds
+    // about 140 full datagrams, and the rest are lost before wgref sees them.
+    // wireguard-go asks for 7 MiB; so does wgref, past net.core.rmem_max
+    // where it may (the FORCE options need CAP_NET_ADMIN), and otherwise
+    // takes what the kernel allows.
+    for (const auto& [forced, allowed] : {std::pair{SO_RCVBUFFORCE, SO_RCVBUF}, std::pair{SO_SNDBUFFORCE, SO_SNDBUF}}) {
+        if (::setsockopt(fd, SOL_SOCKET, forced, &kSocketBufferBytes, sizeof kSocketBufferBytes) != 0) {
+            ::setsockopt(fd, SOL_SOCKET, allowed, &kSocketBufferBytes, sizeof kSocketBufferBytes);
+        }
+    }
     sockaddr_in6 local{};
     local.sin6_family = AF_INET6;
     local.sin6_port = htons(port);
