@@ -13,6 +13,8 @@ import csv
 import math
 import sys
 
+from svg_page import write_svg
+
 FIGURES = [("setconf_s", "wg setconf (s)"), ("show_s", "wg show (s)"),
            ("bytes_per_peer", "memory per peer (bytes)"), ("handshake_ms", "handshake, last peer (ms)"),
            ("gbit_s", "1-stream TCP (Gbit/s)")]
@@ -100,12 +102,7 @@ def chart(rows, path):
     for i, kind in enumerate(sorted(rows)):
         panels.append(f'<rect x="{2 * width + 60}" y="{legend_y + 22 * i}" width="14" height="14" fill="{COLOURS.get(kind, "#333")}"/>')
         panels.append(f'<text x="{2 * width + 80}" y="{legend_y + 22 * i + 12}">{kind}</text>')
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{3 * width}" height="{2 * height}" '
-           f'font-family="sans-serif" font-size="12"><rect width="100%" height="100%" fill="white"/>'
-           + "".join(panels) + "</svg>\n")
-    with open(path, "w") as f:
-        f.write(svg)
-    print("chart:", path)
+    write_svg(path, 3 * width, 2 * height, panels)
 
 
 def main():
