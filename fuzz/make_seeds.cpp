@@ -2,8 +2,8 @@
 // Writes the seed corpora in fuzz/corpus/<target>/: real messages from the
 // oracle (vectors/handshake_oracle.txt) and from the committed captures
 // (pcaps/), UAPI requests, configuration files, keys, prefixes, endpoints,
-// and scripts for the Device target. Run it after changing a target's input
-// format (fuzz/README.md):
+// and scripts for the Device and session targets. Run it after changing a
+// target's input format (fuzz/README.md):
 //   cmake --build build-fuzz --target wgref_fuzz_seeds
 //   build-fuzz/fuzz/wgref_fuzz_seeds fuzz/corpus
 #include <pcap/pcap.h>
@@ -68,6 +68,12 @@ public:
         }
         front_.push_back('\\');
         front_.push_back('.');
+    }
+    /// Bytes taken as they are from the front (ConsumeBytes).
+    void raw(ByteView s) { front_.insert(front_.end(), s.begin(), s.end()); }
+    /// ConsumeIntegralInRange(min, max) returning `value`.
+    void in_range(std::int64_t min, std::int64_t max, std::int64_t value) {
+        integer(static_cast<std::uint64_t>(max - min), static_cast<std::uint64_t>(value - min));
     }
     Bytes finish() const {
         Bytes out = front_;
@@ -204,6 +210,136 @@ void device_seeds() {
     }
 }
 
+/// Scripts for session.cpp, one feature of the protocol each. Every choice
+/// is written as session.cpp reads it (the step's number, then its fields
+/// in order); a range of one value reads nothing, so the number of known
+/// sessions and logged initiations at that point matters.
+class SessionScript {
+public:
+    explicit SessionScript(std::uint8_t setting) { s_.integer(255, setting); }
+    enum Step { kData = 0, kInitiation = 2, kResponse = 3, kCookieReply = 4, kReplay = 5, kSend = 6, kWire = 7, kTime = 8 };
+    enum Counter { rewind = 0, jump = 1, reject_after_messages = 2, far_future = 3, window_edge = 4, any = 5, next = 7 };
+    /// A data message from host x on the newest of `sessions` known sessions.
+    SessionScript& data_message(int x, Counter counter, std::int64_t amount = 0, int sessions = 1, int inner = 2) {
+        s_.in_range(0, 9, kData);
+        if (sessions > 1) s_.in_range(0, sessions - 1, 0);
+        s_.in_range(0, 1, x);
+        s_.in_range(0, 7, counter);
+        if (counter == rewind) s_.in_range(0, 2 * 8128, amount);
+        if (counter == jump) s_.in_range(1, std::int64_t{1} << 20, amount);
+        if (counter == reject_after_messages) s_.in_range(0, 3, amount);
+        if (counter == far_future) s_.in_range(0, 2, amount);
+        if (counter == window_edge) s_.in_range(0, 3, amount);
+        s_.in_range(0, 5, inner);  // 0 keepalive, 1 spoofed source, 2 honest
+        s_.in_range(0, 5, 5);      // receiver index kept
+        s_.in_range(0, 3, 0);      // no change after sealing
+        s_.in_range(0, 5, 5);      // from the sender's endpoint
+        return *this;
+    }
+    /// An initiation from host x, timestamp "now", honest MACs (with a cookie if one is held).
+    SessionScript& initiation(int x, std::uint8_t ephemeral_fill, std::uint32_t sender) {
+        s_.in_range(0, 9, kInitiation);
+        s_.in_range(0, 1, x);
+        s_.raw(Bytes(32, ephemeral_fill));
+        s_.in_range(0, 4, 3);  // now
+        s_.in_range(0, 2, 1);  // one whitened step later
+        s_.integer(0xffffffff, sender);
+        s_.in_range(0, 7, 1);  // the right PSK
+        s_.in_range(0, 5, 5);  // from x's endpoint
+        s_.in_range(0, 5, 3);  // honest MACs
+        s_.in_range(0, 2, 1);  // no field changed
+        return *this;
+    }
+    /// A response, forged as host 1-x would write it, to the one initiation Device x sent.
+    SessionScript& response(int x, std::uint8_t ephemeral_fill, std::uint32_t sender) {
+        s_.in_range(0, 9, kResponse);
+        s_.in_range(0, 1, x);
+        s_.raw(Bytes(32, ephemeral_fill));
+        s_.integer(0xffffffff, sender);
+        s_.in_range(0, 5, 5);  // receiver index kept
+        s_.in_range(0, 5, 5);  // from the other host's endpoint
+        s_.in_range(0, 5, 3);  // honest MACs
+        s_.in_range(0, 2, 1);  // no field changed
+        return *this;
+    }
+    /// A cookie reply to Device x's last handshake message, cookie bytes all `fill`.
+    SessionScript& cookie(int x, std::uint8_t fill) {
+        s_.in_range(0, 9, kCookieReply);
+        s_.in_range(0, 1, x);
+        s_.in_range(0, 4, 1);  // answers the right mac1
+        s_.raw(Bytes(16, fill));
+        s_.integer(255, 7);    // nonce
+        s_.in_range(0, 5, 5);
+        s_.in_range(0, 3, 1);  // not changed
+        s_.in_range(0, 5, 5);
+        return *this;
+    }
+    /// The newest-but-`back` datagram of the wire log (of `logged`), again, with its
+    /// field number `field` changed and mac1 recomputed.
+    SessionScript& replay(int logged, int back, int to_sender, int field) {
+        s_.in_range(0, 9, kReplay);
+        s_.in_range(0, logged - 1, back);
+        s_.in_range(0, 4, to_sender ? 0 : 1);
+        s_.in_range(0, 2, 0);  // change a field
+        s_.in_range(0, 4, field);
+        s_.in_range(0, 31, 0);
+        s_.integer(255, 0x40);
+        s_.boolean(true);      // fresh mac1
+        s_.boolean(true);      // from its original endpoint
+        return *this;
+    }
+    SessionScript& wire_ms(int ms) {
+        s_.in_range(0, 9, kWire);
+        s_.in_range(0, 100, ms);
+        return *this;
+    }
+    /// Time passes to `offset_ms` around timer number `timer` of session.cpp's list.
+    SessionScript& around_timer(int timer, int offset_ms) {
+        s_.in_range(0, 9, kTime);
+        s_.in_range(0, 2, 2);
+        s_.in_range(0, 9, timer);
+        s_.in_range(-1000, 1000, offset_ms);
+        return *this;
+    }
+    SessionScript& send_packet(int x) {
+        s_.in_range(0, 9, kSend);
+        s_.in_range(0, 1, x);
+        s_.in_range(0, 5, 5);
+        return *this;
+    }
+    Bytes finish() const { return s_.finish(); }
+
+private:
+    Script s_;
+};
+
+void session_seeds() {
+    using S = SessionScript;
+    constexpr int kRekeyTimeout = 0, kRekeyAfterTime = 2, kRejectAfterTime = 3, kCookieValidity = 5, kThreeRejects = 7;
+    seed("session", "data-both-ways", S(0).data_message(0, S::next).data_message(1, S::next).finish());
+    seed("session", "data-replayed", S(0).data_message(0, S::next).data_message(0, S::rewind, 0).data_message(0, S::rewind, 1).finish());
+    seed("session", "data-window-edge",
+         S(0).data_message(0, S::jump, 9000).data_message(0, S::window_edge, 0).data_message(0, S::window_edge, 2).finish());
+    seed("session", "data-counter-limits",
+         S(4).data_message(1, S::reject_after_messages, 1).data_message(1, S::far_future, 0).data_message(1, S::next, 0, 1, 0).finish());
+    seed("session", "data-spoofed-source", S(0).data_message(0, S::next, 0, 1, 1).finish());
+    seed("session", "forged-initiation-then-data",
+         S(0).wire_ms(100).initiation(0, 0x21, 0x01020304).wire_ms(50).data_message(0, S::next, 0, 2).wire_ms(50).finish());
+    seed("session", "under-load-initiation-with-cookie",
+         S(2).initiation(0, 0x22, 0x0a0b0c0d).wire_ms(50).data_message(0, S::next, 0, 2).finish());
+    seed("session", "forged-response-then-data",
+         S(0).around_timer(kRekeyAfterTime, 500).send_packet(0).response(0, 0x23, 0x11223344).wire_ms(50)
+             .data_message(1, S::next, 0, 3).finish());
+    seed("session", "cookie-reply-then-retry",
+         S(1).around_timer(kRejectAfterTime, 10).send_packet(0).cookie(0, 0x5c).around_timer(kRekeyTimeout, 400).finish());
+    seed("session", "time-past-reject",
+         S(0).data_message(0, S::next).around_timer(kRejectAfterTime, 1).data_message(0, S::next).around_timer(kThreeRejects, 1000)
+             .data_message(1, S::next).finish());
+    seed("session", "cookie-expired-under-load",
+         S(3).around_timer(kCookieValidity, 100).send_packet(1).wire_ms(100).around_timer(kRekeyTimeout, 500).finish());
+    seed("session", "replayed-initiation-new-index", S(0).replay(5, 4, 0, 0).wire_ms(50).finish());
+}
+
 std::string hex_key(std::uint8_t fill) { return to_hex(Bytes(32, fill)); }
 
 void text_seeds() {
@@ -332,6 +468,7 @@ int main(int argc, char** argv) {
     message_seeds();
     inner_packet_seeds();
     device_seeds();
+    session_seeds();
     text_seeds();
     keylog_seeds();
     capture_seeds();

@@ -1,72 +1,201 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The libFuzzer targets (fuzz/, see fuzz/README.md): build them with clang
-# under ASan + UBSan in build-fuzz/, then run each for SECONDS_PER_TARGET
-# (default 20) over a copy of its committed seed corpus, so the repository
-# never changes. Targets run side by side, FUZZ_JOBS at a time (default: the
-# number of cores). Exit status 1 if any target crashed, leaked, timed out
-# or broke a property; its reproducer is kept under build-fuzz/artifacts/.
+# The libFuzzer targets (fuzz/, see fuzz/README.md), built with clang under
+# ASan + UBSan in build-fuzz/ (-DWGREF_WERROR=ON). Two modes:
 #
-#   tools/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     e.g. tools/fuzz.sh 60 device uapi
+#   tools/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]          e.g. tools/fuzz.sh 60 device uapi
+#     Short mode (what CI runs): each target for SECONDS_PER_TARGET (default
+#     20) over a copy of its committed seed corpus, so the repository never
+#     changes. Targets run side by side, FUZZ_JOBS at a time (default: the
+#     number of cores). Prints runs, exec/s and coverage per target.
+#
+#   tools/fuzz.sh --long EXECUTIONS [--table FILE] [--max-time SECONDS] [TARGET[=EXECUTIONS]...]
+#     Long mode, with figures: each target for EXECUTIONS runs (-runs=N; a
+#     TARGET=N argument gives that target its own budget), over a working
+#     copy of fuzz/corpus/<target>/, one target at a time unless FUZZ_JOBS
+#     says otherwise. --max-time caps each target's fuzzing time (default a
+#     day), so a budget can be sized to a deadline; the table then shows the
+#     executions actually run. After the run, the target's corpus is merged
+#     (-merge=1) into a fresh directory that starts as the committed corpus,
+#     so every committed file is kept and only inputs that add features are
+#     added, under libFuzzer's sha1 names. The coverage (libFuzzer's `cov:`,
+#     edges) of the committed corpus and of the merged one are measured by
+#     running the target over each with -runs=0; when the merged one covers
+#     more edges, it replaces fuzz/corpus/<target>/ (otherwise nothing
+#     changes). A Markdown table goes to FILE (default build-fuzz/fuzz-table.md).
+#
+# Both modes run each target with -timeout=5 -rss_limit_mb=2048 inside an
+# outer `timeout` (a backstop sized from the budget), and exit 1 if any
+# target crashed, leaked, timed out or broke a property: its log and
+# reproducer are kept under build-fuzz/artifacts/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-seconds=${1:-20}
-shift || true
-[[ $seconds =~ ^[0-9]+$ ]] || { echo "usage: tools/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]" >&2; exit 2; }
 build=$root/build-fuzz
-jobs=${FUZZ_JOBS:-$(nproc)}
+artifacts=$build/artifacts
+usage="usage: tools/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
+       tools/fuzz.sh --long EXECUTIONS [--table FILE] [--max-time SECONDS] [TARGET[=EXECUTIONS]...]"
+
+# ---- arguments -----------------------------------------------------------------
+mode=short
+table=$build/fuzz-table.md
+max_time=86400
+declare -A budget=()  # long mode: executions per target
+if [[ ${1:-} == --long ]]; then
+  mode=long
+  executions=${2:-}
+  [[ $executions =~ ^[0-9]+$ ]] || { echo "$usage" >&2; exit 2; }
+  shift 2
+  while [[ $# -gt 0 && $1 == --* ]]; do
+    case $1 in
+      --table) table=$2; shift 2 ;;
+      --max-time) max_time=$2; shift 2 ;;
+      *) echo "$usage" >&2; exit 2 ;;
+    esac
+  done
+  [[ $max_time =~ ^[0-9]+$ ]] || { echo "$usage" >&2; exit 2; }
+  jobs=${FUZZ_JOBS:-1}
+else
+  seconds=${1:-20}
+  shift || true
+  [[ $seconds =~ ^[0-9]+$ ]] || { echo "$usage" >&2; exit 2; }
+  jobs=${FUZZ_JOBS:-$(nproc)}
+fi
 
 echo "== build (clang, libFuzzer + ASan + UBSan) in build-fuzz"
 CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DWGREF_FUZZ=ON -DWGREF_WERROR=ON -DWGREF_BENCHMARKS=OFF -DWGREF_DOCS=OFF >/dev/null
-cmake --build "$build" --target fuzz -j"$jobs"
+cmake --build "$build" --target fuzz -j"$([[ $mode == short ]] && echo "$jobs" || nproc)"
 
-targets=("$@")
+targets=()
+for argument in "$@"; do
+  target=${argument%%=*}
+  if [[ $argument == *=* ]]; then
+    [[ $mode == long && ${argument#*=} =~ ^[0-9]+$ ]] || { echo "$usage" >&2; exit 2; }
+    budget[$target]=${argument#*=}
+  fi
+  targets+=("$target")
+done
 if [[ ${#targets[@]} -eq 0 ]]; then
   for binary in "$build"/fuzz/fuzz_*; do targets+=("${binary##*/fuzz_}"); done
 fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/wgref-fuzz.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-artifacts=$build/artifacts
-mkdir -p "$artifacts"
-
-# One target: its corpus copied to $work, its findings to artifacts/<target>/.
-run_target() {
-  local target=$1
-  local corpus=$work/corpus-$target found=$work/found-$target
-  mkdir -p "$corpus" "$found"
-  if [[ -d $root/fuzz/corpus/$target ]]; then cp -R "$root/fuzz/corpus/$target/." "$corpus/"; fi
-  # -timeout: one input taking 5 s is a hang; the outer timeout is a backstop.
-  local rc=0
-  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    timeout --kill-after=10 $((seconds + 120)) \
-    "$build/fuzz/fuzz_$target" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
-      -print_final_stats=1 -artifact_prefix="$found/" "$corpus" >"$work/$target.log" 2>&1 || rc=$?
-  echo "$rc" >"$work/$target.rc"
-}
-
-status=0
 for target in "${targets[@]}"; do
   if [[ ! -x $build/fuzz/fuzz_$target ]]; then
     echo "fuzz.sh: no target fuzz_$target" >&2
     exit 2
   fi
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/wgref-fuzz.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$artifacts"
+
+# ---- helpers -------------------------------------------------------------------
+
+# fuzz TARGET CORPUS SECONDS_CAP [libFuzzer options...]: one bounded libFuzzer
+# run, its findings in $work/found-TARGET, its log in $work/TARGET.log and
+# its exit status in $work/TARGET.rc. -timeout: one input taking 5 s is a
+# hang; the outer timeout is a backstop.
+fuzz() {
+  local target=$1 corpus=$2 cap=$3
+  shift 3
+  local found=$work/found-$target rc=0
+  mkdir -p "$found"
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    timeout --kill-after=10 "$cap" \
+    "$build/fuzz/fuzz_$target" "$@" -timeout=5 -rss_limit_mb=2048 \
+      -print_final_stats=1 -artifact_prefix="$found/" "$corpus" >"$work/$target.log" 2>&1 || rc=$?
+  echo "$rc" >"$work/$target.rc"
+}
+
+# The coverage (edges) the target reaches over a corpus directory: the `cov:`
+# of libFuzzer's INITED line after running every input once.
+coverage() {
+  local target=$1 corpus=$2
+  ASAN_OPTIONS=detect_leaks=0 timeout --kill-after=10 1800 \
+    "$build/fuzz/fuzz_$target" -runs=0 -timeout=5 -rss_limit_mb=2048 -artifact_prefix="$work/found-$target/" "$corpus" 2>&1 |
+    sed -n 's/.*INITED cov: \([0-9]*\).*/\1/p' | tail -1
+}
+
+files_of() { find "$1" -type f | wc -l; }
+kb_of() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.1f", s / 1024 }'; }
+stat_of() { sed -n "s/^stat::$2: *//p" "$work/$1.log" | tail -1; }
+
+# Short mode: one target for $seconds over a copy of its corpus.
+run_short() {
+  local target=$1
+  local corpus=$work/corpus-$target
+  mkdir -p "$corpus"
+  if [[ -d $root/fuzz/corpus/$target ]]; then cp -R "$root/fuzz/corpus/$target/." "$corpus/"; fi
+  fuzz "$target" "$corpus" $((seconds + 120)) -max_total_time="$seconds"
+}
+
+# Long mode: one target for its budget, then merge, measure, and maybe
+# replace the committed corpus. Figures go to $work/TARGET.row.
+run_long() {
+  local target=$1
+  local runs=${budget[$target]:-$executions}
+  local committed=$root/fuzz/corpus/$target corpus=$work/corpus-$target merged=$work/merged-$target
+  mkdir -p "$committed" "$corpus" "$merged"
+  cp -R "$committed/." "$corpus/"
+  local start=$SECONDS
+  fuzz "$target" "$corpus" $((max_time + 600)) -runs="$runs" -max_total_time="$max_time"
+  local fuzz_seconds=$((SECONDS - start))
+  # The merge keeps every committed file (the fresh directory starts as a
+  # copy) and adds, from the working corpus, the fewest inputs that reach
+  # edges the others do not (-use_counters=0: an edge counts, not how many
+  # times it ran, which keeps the corpus to a few hundred files).
+  cp -R "$committed/." "$merged/"
+  ASAN_OPTIONS=detect_leaks=0 timeout --kill-after=10 3600 \
+    "$build/fuzz/fuzz_$target" -merge=1 -use_counters=0 -timeout=5 -rss_limit_mb=2048 \
+      -artifact_prefix="$work/found-$target/" "$merged" "$corpus" >"$work/$target.merge.log" 2>&1 || true
+  local cov_before cov_after updated=no
+  cov_before=$(coverage "$target" "$committed")
+  cov_after=$(coverage "$target" "$merged")
+  local files_before kb_before
+  files_before=$(files_of "$committed")
+  kb_before=$(kb_of "$committed")
+  if [[ $(cat "$work/$target.rc") == 0 && ${cov_after:-0} -gt ${cov_before:-0} ]]; then
+    rm -rf "$committed"
+    cp -R "$merged" "$committed"
+    updated=yes
+  fi
+  local findings=0
+  findings=$(find "$work/found-$target" -type f | wc -l)
+  [[ $(cat "$work/$target.rc") == 0 ]] || findings="$findings (exit $(cat "$work/$target.rc"))"
+  local ran
+  ran=$(stat_of "$target" number_of_executed_units)
+  [[ ${ran:-0} -ge $runs ]] || ran="${ran:-?} of $runs (time cap)"
+  printf '| `%s` | %s | %s | %s → %s | %s (%s KB) → %s (%s KB)%s | %s | %s min |\n' \
+    "$target" "$ran" "$(stat_of "$target" average_exec_per_sec)" "${cov_before:-?}" "${cov_after:-?}" \
+    "$files_before" "$kb_before" "$(files_of "$committed")" "$(kb_of "$committed")" \
+    "$([[ $updated == yes ]] && echo ', updated' || true)" "$findings" \
+    "$(awk -v s="$fuzz_seconds" 'BEGIN { printf "%.1f", s / 60 }')" >"$work/$target.row"
+}
+
+# ---- run -----------------------------------------------------------------------
+for target in "${targets[@]}"; do
   while (( $(jobs -rp | wc -l) >= jobs )); do wait -n || true; done
-  echo "== fuzz_$target (${seconds}s)"
-  run_target "$target" &
+  if [[ $mode == short ]]; then
+    echo "== fuzz_$target (${seconds}s)"
+    run_short "$target" &
+  else
+    echo "== fuzz_$target (${budget[$target]:-$executions} executions, at most ${max_time}s) $(date -u +%H:%M:%S)"
+    run_long "$target" &
+  fi
 done
 wait
 
+# ---- report --------------------------------------------------------------------
 echo
+status=0
 printf '%-16s %-6s %10s %8s %7s %7s\n' target result runs exec/s cov ft
 for target in "${targets[@]}"; do
   result=ok
   [[ $(cat "$work/$target.rc" 2>/dev/null) == 0 ]] || result=FAIL
   log=$work/$target.log
-  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  runs=$(stat_of "$target" number_of_executed_units)
+  rate=$(stat_of "$target" average_exec_per_sec)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
   ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
   printf '%-16s %-6s %10s %8s %7s %7s\n' "$target" "$result" "${runs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}"
@@ -86,9 +215,24 @@ for target in "${targets[@]}"; do
     echo "     reproduce: $build/fuzz/fuzz_$target $artifacts/$target/<crash-file>"
   fi
 done
+
+if [[ $mode == long ]]; then
+  mkdir -p "$(dirname "$table")"
+  {
+    echo "| target | executions | exec/s | coverage (edges) | corpus files (size) | findings | fuzzing time |"
+    echo "|---|---:|---:|---|---|---|---:|"
+    for target in "${targets[@]}"; do cat "$work/$target.row"; done
+  } >"$table"
+  echo
+  cat "$table"
+  echo "fuzz.sh: table written to $table"
+fi
+
 if [[ $status -ne 0 ]]; then
   echo "fuzz.sh: a target failed (see above)"
-else
+elif [[ $mode == short ]]; then
   echo "fuzz.sh: ${#targets[@]} targets, ${seconds}s each, nothing found"
+else
+  echo "fuzz.sh: ${#targets[@]} targets, nothing found"
 fi
 exit $status
