@@ -243,8 +243,10 @@ Outcome flood_spares_session(CaseContext& c) {
         else slowest = std::max(slowest, ping_answered[i] - ping_sent[i]);
     }
     // Answers to mac2 initiations from one source: at most the burst, then
-    // the rate, over the time they were sent (and one more for the edges).
-    const int allowed = kSourceBurst + 1 +
+    // the rate, over the time they were sent, and one more at each edge of
+    // that time (the target's clock and ours do not start it together: the
+    // kernel was seen answering 46 in a 2.00 s window).
+    const int allowed = kSourceBurst + 2 +
                         static_cast<int>(kSourceRatePerSecond * std::chrono::duration<double>(flood_took).count());
     std::string evidence = std::to_string(flood_sent) + " initiations from " + std::to_string(flood_ports.size()) +
                            " ports at " + std::to_string(source_addresses) + " addresses in " + milliseconds(flood_took) + " (" + per_second(flood_sent) + "), " +
