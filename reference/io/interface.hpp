@@ -6,6 +6,8 @@
 // One epoll loop waits on all of them and turns each readiness into one of
 // the Device's three inputs; the Device's Outbox comes back out through
 // sendmmsg() and write(). Nothing here knows any protocol rule.
+// interface.cpp holds the loop and the packets; uapi_socket.cpp the
+// configuration socket and its clients.
 #pragma once
 
 #include <sys/types.h>

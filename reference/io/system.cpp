@@ -3,6 +3,7 @@
 #include "io/system.hpp"
 
 #include <fcntl.h>
+#include <sys/epoll.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -73,6 +74,21 @@ bool write_key_file(const std::string& path, ByteView key, std::string& error) {
     ::close(fd);
     if (!ok) error = path + ": write failed";
     return ok;
+}
+
+std::string errno_text(const char* what) {
+    std::string text = std::string(what) + ": " + std::strerror(errno);
+    // The usual first mistake: TUN devices and the UAPI directory need
+    // CAP_NET_ADMIN (root), and the bare "Permission denied" does not say so.
+    if (errno == EPERM || errno == EACCES) text += " (wgref needs CAP_NET_ADMIN: run it as root)";
+    return text;
+}
+
+bool watch_readable(int epoll, int fd) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = fd;
+    return epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &ev) == 0;
 }
 
 }  // namespace wg::io

@@ -34,4 +34,10 @@ std::optional<crypto::Secret<crypto::kKeySize>> read_key_file(const std::string&
 /// Writes a key file created with mode 0600.
 bool write_key_file(const std::string& path, ByteView key, std::string& error);
 
+/// "WHAT: strerror(errno)", with a hint where the cause is a missing CAP_NET_ADMIN.
+std::string errno_text(const char* what);
+
+/// Adds `fd` to `epoll`, to be told when it is readable.
+bool watch_readable(int epoll, int fd);
+
 }  // namespace wg::io
