@@ -2,6 +2,8 @@
 // Shared steps of the cases (see case_support.hpp).
 #include "case_support.hpp"
 
+#include <sstream>
+
 #include "wire/messages.hpp"
 
 namespace wg::conformance {
@@ -65,6 +67,18 @@ std::string describe(ProbePeer::Answer::Kind kind) {
 
 std::string milliseconds(Duration d) {
     return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
+}
+
+std::vector<std::pair<std::string, std::string>> lines_of(const std::string& answer) {
+    std::vector<std::pair<std::string, std::string>> lines;
+    std::istringstream in(answer);
+    std::string line;
+    while (std::getline(in, line) && !line.empty()) {
+        const auto equals = line.find('=');
+        if (equals == std::string::npos) continue;
+        lines.emplace_back(line.substr(0, equals), line.substr(equals + 1));
+    }
+    return lines;
 }
 
 }  // namespace wg::conformance

@@ -29,6 +29,9 @@ bool echo_comes_back(CaseContext& context, const Echo& echo, Port port, const Se
 bool silence_on(ProbeNetwork& network, Port port, Duration wait, std::string& what);
 
 std::string describe(ProbePeer::Answer::Kind kind);
+/// The lines of a UAPI answer (wireguard.com/xplatform) as key/value pairs,
+/// in order, up to the blank line that ends it.
+std::vector<std::pair<std::string, std::string>> lines_of(const std::string& answer);
 std::string milliseconds(Duration d);
 
 }  // namespace wg::conformance

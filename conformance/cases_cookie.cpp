@@ -142,15 +142,8 @@ std::map<std::string, std::uint64_t> wgref_counters(CaseContext& c) {
     std::map<std::string, std::uint64_t> counters;
     const auto answer = c.network.uapi("get=1\n\n");
     if (!answer) return counters;
-    std::size_t at = 0;
-    while (at < answer->size()) {
-        const std::size_t end = std::min(answer->find('\n', at), answer->size());
-        const std::string line = answer->substr(at, end - at);
-        at = end + 1;
-        const auto eq = line.find('=');
-        if (line.rfind("wgref_drops_", 0) != 0 && line.rfind("wgref_cookies_sent", 0) != 0) continue;
-        if (eq == std::string::npos) continue;
-        counters[line.substr(0, eq)] = std::strtoull(line.c_str() + eq + 1, nullptr, 10);
+    for (const auto& [key, value] : lines_of(*answer)) {
+        if (key.rfind("wgref_drops_", 0) == 0 || key == "wgref_cookies_sent") counters[key] = std::strtoull(value.c_str(), nullptr, 10);
     }
     return counters;
 }
@@ -194,8 +187,9 @@ Outcome flood_spares_session(CaseContext& c) {
             while (const auto d = c.network.receive(p, 0ms)) cookie_replies += wire::classify(*d) == wire::MessageType::cookie_reply;
         }
         while (const auto d = c.network.receive(load.port, 0ms)) {
-            mac2_responses += wire::classify(*d) == wire::MessageType::response;
-            mac2_cookie_replies += wire::classify(*d) == wire::MessageType::cookie_reply;
+            const auto type = wire::classify(*d);
+            mac2_responses += type == wire::MessageType::response;
+            mac2_cookie_replies += type == wire::MessageType::cookie_reply;
         }
         while (const auto d = c.network.receive(session_port, 0ms)) {
             const auto opened = open_data(*session, *d);
@@ -246,8 +240,7 @@ Outcome flood_spares_session(CaseContext& c) {
     // the rate, over the time they were sent, and one more at each edge of
     // that time (the target's clock and ours do not start it together: the
     // kernel was seen answering 46 in a 2.00 s window).
-    const int allowed = kSourceBurst + 2 +
-                        static_cast<int>(kSourceRatePerSecond * std::chrono::duration<double>(flood_took).count());
+    const int allowed = kSourceBurst + 2 + static_cast<int>(kSourceRatePerSecond * seconds);
     std::string evidence = std::to_string(flood_sent) + " initiations from " + std::to_string(flood_ports.size()) +
                            " ports at " + std::to_string(source_addresses) + " addresses in " + milliseconds(flood_took) + " (" + per_second(flood_sent) + "), " +
                            std::to_string(cookie_replies) + " cookie replies (" + per_second(cookie_replies) +

@@ -24,19 +24,6 @@ namespace {
 
 constexpr const char* kNoUapi = "needs the target's UAPI socket (--uapi-socket; the kernel has none: it speaks netlink)";
 
-/// The lines of an answer as key/value pairs, in order.
-std::vector<std::pair<std::string, std::string>> lines_of(const std::string& answer) {
-    std::vector<std::pair<std::string, std::string>> lines;
-    std::istringstream in(answer);
-    std::string line;
-    while (std::getline(in, line) && !line.empty()) {
-        const auto equals = line.find('=');
-        if (equals == std::string::npos) continue;
-        lines.emplace_back(line.substr(0, equals), line.substr(equals + 1));
-    }
-    return lines;
-}
-
 std::string errno_of(const std::string& answer) {
     for (const auto& [key, value] : lines_of(answer)) {
         if (key == "errno") return value;

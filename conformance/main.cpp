@@ -229,20 +229,29 @@ int command_ping(const Options& options) {
     return wg::conformance::run_ping(ping, std::cout);
 }
 
-/// "203.0.113.2,2001:db8:1::2": at most one address per family.
-std::optional<std::vector<wg::IpAddress>> parse_addresses(const std::string& text) {
+/// "192.0.2.101,192.0.2.102,...": comma-separated addresses, nullopt if one is not.
+std::optional<std::vector<wg::IpAddress>> parse_address_list(const std::string& text) {
     std::vector<wg::IpAddress> addresses;
     std::size_t start = 0;
     while (start <= text.size()) {
         const auto comma = text.find(',', start);
         const auto address = wg::IpAddress::parse(text.substr(start, comma - start));
         if (!address) return std::nullopt;
-        for (const auto& a : addresses) {
-            if (a.family == address->family) return std::nullopt;
-        }
         addresses.push_back(*address);
         if (comma == std::string::npos) break;
         start = comma + 1;
+    }
+    return addresses;
+}
+
+/// "203.0.113.2,2001:db8:1::2": at most one address per family.
+std::optional<std::vector<wg::IpAddress>> parse_addresses(const std::string& text) {
+    auto addresses = parse_address_list(text);
+    if (!addresses) return std::nullopt;
+    for (std::size_t i = 0; i < addresses->size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            if ((*addresses)[i].family == (*addresses)[j].family) return std::nullopt;
+        }
     }
     return addresses;
 }
@@ -401,17 +410,12 @@ int command_suite(const Options& options) {
     }
     config.slow = options.count("slow") > 0;
     if (options.count("flood-sources")) {
-        const std::string& list = options.at("flood-sources");
-        for (std::size_t at = 0; at <= list.size();) {
-            const std::size_t end = std::min(list.find(',', at), list.size());
-            const auto address = wg::IpAddress::parse(std::string_view(list).substr(at, end - at));
-            if (!address || config.flood_sources.size() == 64) {
-                std::cerr << "wgconform: --flood-sources: expected at most 64 IP addresses, comma-separated\n";
-                return 2;
-            }
-            config.flood_sources.push_back(*address);
-            at = end + 1;
+        auto sources = parse_address_list(options.at("flood-sources"));
+        if (!sources || sources->size() > 64) {
+            std::cerr << "wgconform: --flood-sources: expected at most 64 IP addresses, comma-separated\n";
+            return 2;
         }
+        config.flood_sources = *sources;
     }
     const std::string name = options.count("target-name") ? options.at("target-name") : options.at("target");
     try {
