@@ -46,6 +46,9 @@ Options (--opt value and --opt=value both work):
   --keylog FILE         append each handshake's secrets to FILE (mode 0600) in Wireshark's
                         WireGuard key-log format, so tshark -o wg.keylog_file:FILE decrypts
                         a capture; for labs and debugging only
+  --no-offload          move one packet per system call: no TUN super-packets (IFF_VNET_HDR,
+                        TSO/USO), no UDP_SEGMENT or UDP_GRO (default: each where the kernel
+                        has it); for comparison and teaching
   -h, --help            this text
   --version             the version
 
@@ -67,7 +70,8 @@ Exit status: 0 a clean stop (SIGINT, SIGTERM), 1 an error (the message says whic
 constexpr wg::io::OptionSpec kOptions[] = {
     {"foreground", 'f', wg::io::OptionSpec::Value::none}, {"config", 0, wg::io::OptionSpec::Value::required},
     {"mtu", 0, wg::io::OptionSpec::Value::required},      {"trace", 0, wg::io::OptionSpec::Value::optional},
-    {"keylog", 0, wg::io::OptionSpec::Value::required},   {"help", 'h', wg::io::OptionSpec::Value::none},
+    {"keylog", 0, wg::io::OptionSpec::Value::required},   {"no-offload", 0, wg::io::OptionSpec::Value::none},
+    {"help", 'h', wg::io::OptionSpec::Value::none},
     {"version", 0, wg::io::OptionSpec::Value::none},
 };
 
@@ -215,6 +219,7 @@ int run_interface(const wg::io::CommandLine& line) {
     options.name = name;
     options.mtu = mtu;
     options.keylog_path = keylog;
+    options.offload = !line.has("no-offload");
     options.tun_fd = tun_fd;
     options.uapi_fd = uapi_fd;
     if (trace) {

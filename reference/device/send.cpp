@@ -45,7 +45,7 @@ bool Device::encrypt_and_send(Peer& p, ByteView packet, Time now, Outbox& out) {
     p.stats.tx_bytes += d.bytes.size();
     p.timers.any_authenticated_packet_traversal(now);
     p.timers.any_authenticated_packet_sent();
-    if (!packet.empty()) p.timers.data_sent(now, jitter());
+    if (!packet.empty()) p.timers.data_sent(now, [this] { return jitter(); });
     if (packet.empty()) emit(out, EventKind::keepalive_sent, p.id, now);
     // §6.2: old keys, or many messages on them, ask for a new handshake.
     if (timers::rekey_after_send(keypair->age(now))) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The I/O shell (see interface.hpp). Read run() first: it is the whole
-// program's main loop. The configuration socket is io/uapi_socket.cpp.
+// program's main loop. The packets' way in and out is io/packet_path.cpp,
+// the configuration socket io/uapi_socket.cpp.
 #include "io/interface.hpp"
 #include "io/key_log.hpp"
 
@@ -9,6 +10,7 @@
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
@@ -30,9 +32,6 @@
 
 namespace wg::io {
 namespace {
-
-constexpr std::size_t kBatch = 32;            ///< datagrams per recvmmsg/sendmmsg call
-constexpr std::size_t kMaxDatagram = 65536;
 
 // The protocol's clock is CLOCK_BOOTTIME, which keeps counting while the
 // host is suspended: the kernel judges key ages by boot time too
@@ -82,11 +81,19 @@ std::unique_ptr<Interface> Interface::create(const InterfaceOptions& options, st
     if (options.tun_fd >= 0) {
         self->tun_ = options.tun_fd;  // WG_TUN_FD: already attached by our parent
         ::fcntl(self->tun_, F_SETFL, ::fcntl(self->tun_, F_GETFL) | O_NONBLOCK);
+        // Offloads only if our parent asked for virtio-net headers.
+        ifreq current{};
+        if (options.offload && ::ioctl(self->tun_, TUNGETIFF, &current) == 0 && (current.ifr_flags & IFF_VNET_HDR)) {
+            self->enable_tun_offloads();
+        }
     } else {
         self->tun_ = ::open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
         if (self->tun_ < 0) return error = errno_text("/dev/net/tun"), nullptr;
-        ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+        // With offloads, every packet comes and goes behind a virtio-net
+        // header (IFF_VNET_HDR), which is how super-packets are described.
+        ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (options.offload ? IFF_VNET_HDR : 0);
         if (::ioctl(self->tun_, TUNSETIFF, &ifr) != 0) return error = errno_text("TUNSETIFF"), nullptr;
+        if (options.offload) self->enable_tun_offloads();
     }
     const int control = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     ifr.ifr_mtu = static_cast<int>(options.mtu);
@@ -145,6 +152,18 @@ bool Interface::bind_udp(std::uint16_t port, std::string& error) {
         if (::setsockopt(fd, SOL_SOCKET, forced, &kSocketBufferBytes, sizeof kSocketBufferBytes) != 0) {
             ::setsockopt(fd, SOL_SOCKET, allowed, &kSocketBufferBytes, sizeof kSocketBufferBytes);
         }
+    }
+    // Offloads: UDP_SEGMENT (Linux 4.18) is there if the kernel knows the
+    // option; UDP_GRO (5.0) is asked for, and then each read may return
+    // several datagrams glued together.
+    if (options_.offload) {
+        int value = 0;
+        socklen_t value_size = sizeof value;
+        offloads_.udp_segment = ::getsockopt(fd, SOL_UDP, UDP_SEGMENT, &value, &value_size) == 0;
+        const int on = 1;
+        offloads_.udp_gro = ::setsockopt(fd, SOL_UDP, UDP_GRO, &on, sizeof on) == 0;
+        log_verbose(std::string("UDP offloads: ") + (offloads_.udp_segment ? "UDP_SEGMENT" : "no UDP_SEGMENT") +
+                    (offloads_.udp_gro ? ", UDP_GRO" : ", no UDP_GRO"));
     }
     sockaddr_in6 local{};
     local.sin6_family = AF_INET6;
@@ -228,75 +247,6 @@ int Interface::run() {
         drop_late_uapi_clients();
         rearm_timer();
     }
-}
-
-void Interface::on_udp_readable() {
-    // recvmmsg: up to kBatch datagrams per system call.
-    static std::array<std::array<std::uint8_t, kMaxDatagram>, kBatch> buffers;
-    std::array<mmsghdr, kBatch> messages{};
-    std::array<iovec, kBatch> vectors{};
-    std::array<sockaddr_in6, kBatch> sources{};
-    for (std::size_t i = 0; i < kBatch; ++i) {
-        vectors[i] = {buffers[i].data(), buffers[i].size()};
-        messages[i].msg_hdr.msg_iov = &vectors[i];
-        messages[i].msg_hdr.msg_iovlen = 1;
-        messages[i].msg_hdr.msg_name = &sources[i];
-        messages[i].msg_hdr.msg_namelen = sizeof sources[i];
-    }
-    const int n = ::recvmmsg(udp_, messages.data(), kBatch, MSG_DONTWAIT, nullptr);
-    const Time t = now();
-    for (int i = 0; i < n; ++i) {
-        const auto& m = messages[static_cast<std::size_t>(i)];
-        if (m.msg_hdr.msg_flags & MSG_TRUNC) continue;  // larger than any WireGuard message we accept
-        device_->receive_datagram(endpoint_of(sources[static_cast<std::size_t>(i)]),
-                                  {buffers[static_cast<std::size_t>(i)].data(), m.msg_len}, t, outbox_);
-    }
-    flush(outbox_);
-}
-
-bool Interface::on_tun_readable() {
-    static std::array<std::uint8_t, kMaxDatagram> packet;
-    bool alive = true;
-    for (std::size_t i = 0; i < kBatch; ++i) {  // drain a batch, then let UDP have a turn
-        const ssize_t n = ::read(tun_, packet.data(), packet.size());
-        if (n < 0 && (errno == EAGAIN || errno == EINTR)) break;
-        if (n <= 0) {
-            alive = false;  // EBADFD, EIO...: the device is gone
-            break;
-        }
-        device_->send_packet({packet.data(), static_cast<std::size_t>(n)}, now(), outbox_);
-    }
-    flush(outbox_);
-    return alive;
-}
-
-void Interface::flush(device::Outbox& out) {
-    // sendmmsg: every datagram the Device produced, in as few calls as possible.
-    std::array<mmsghdr, kBatch> messages{};
-    std::array<iovec, kBatch> vectors{};
-    std::array<sockaddr_in6, kBatch> destinations{};
-    const auto datagrams = out.datagrams();
-    for (std::size_t start = 0; start < datagrams.size(); start += kBatch) {
-        const std::size_t count = std::min(kBatch, datagrams.size() - start);
-        for (std::size_t i = 0; i < count; ++i) {
-            auto& d = datagrams[start + i];
-            destinations[i] = dual_stack_address(d.to);
-            vectors[i] = {d.bytes.data(), d.bytes.size()};
-            messages[i] = {};
-            messages[i].msg_hdr.msg_iov = &vectors[i];
-            messages[i].msg_hdr.msg_iovlen = 1;
-            messages[i].msg_hdr.msg_name = &destinations[i];
-            messages[i].msg_hdr.msg_namelen = sizeof destinations[i];
-        }
-        ::sendmmsg(udp_, messages.data(), static_cast<unsigned>(count), MSG_DONTWAIT);
-    }
-    for (const auto& packet : out.to_interface()) {
-        [[maybe_unused]] const auto w = ::write(tun_, packet.data(), packet.size());
-    }
-    if (options_.on_event) {
-        for (const auto& e : out.events) options_.on_event(e, *device_);
-    }
-    out.clear();
 }
 
 void Interface::rearm_timer() {

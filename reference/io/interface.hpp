@@ -5,12 +5,16 @@
 // signalfd for SIGINT/SIGTERM, and the UAPI socket that `wg` connects to.
 // One epoll loop waits on all of them and turns each readiness into one of
 // the Device's three inputs; the Device's Outbox comes back out through
-// sendmmsg() and write(). Nothing here knows any protocol rule.
+// sendmmsg() and write(). Nothing here knows any protocol rule. Where the
+// kernel offers them, offloads (offload.hpp) move 64 KB per system call
+// instead of one packet; --no-offload, or a kernel without them, gives the
+// plain path, packet by packet.
 // interface.cpp holds the loop and the packets; uapi_socket.cpp the
 // configuration socket and its clients.
 #pragma once
 
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include <functional>
 #include <map>
@@ -19,6 +23,7 @@
 #include <string>
 
 #include "device/device.hpp"
+#include "io/offload.hpp"
 #include "io/system.hpp"
 #include "io/uapi.hpp"
 
@@ -36,6 +41,8 @@ struct InterfaceOptions {
     /// WG_UAPI_FD): an open TUN device, a listening UAPI socket. -1: make them.
     int tun_fd = -1;
     int uapi_fd = -1;
+    /// TUN and UDP offloads where the kernel has them (--no-offload: off).
+    bool offload = true;
 };
 
 class Interface {
@@ -54,6 +61,10 @@ private:
     explicit Interface(const InterfaceOptions& options);
     bool bind_udp(std::uint16_t port, std::string& error);
     bool apply_fwmark(std::string& error);
+    void enable_tun_offloads();
+    void send_datagrams(std::span<device::Datagram> datagrams);
+    void send_segmented(std::span<device::Datagram> datagrams);
+    void write_to_tun(device::Outbox& out);
     bool listen_uapi(std::string& error);
     Time now() const;
     void flush(device::Outbox& out);
@@ -77,6 +88,16 @@ private:
     std::unique_ptr<device::Device> device_;
     InterfaceSettings settings_;
     device::Outbox outbox_;
+    /// What the kernel agreed to; all off with --no-offload. `tun_headers`:
+    /// every TUN read and write carries a virtio-net header (IFF_VNET_HDR);
+    /// `tun_segments`: the TUN device takes and gives super-packets.
+    struct Offloads {
+        bool tun_headers = false, tun_segments = false, udp_segment = false, udp_gro = false;
+    } offloads_;
+    offload::Segmenter segmenter_;
+    offload::Coalescer coalescer_;
+    std::vector<offload::UdpRun> udp_runs_;
+    std::vector<iovec> send_vectors_;  ///< one per datagram, for UDP_SEGMENT sends
     int tun_ = -1, udp_ = -1, epoll_ = -1, timer_ = -1, signals_ = -1, uapi_ = -1;
     std::string uapi_path_;
     std::map<int, UapiClient> uapi_clients_;

@@ -9,10 +9,10 @@ using wire::kKeepaliveTimeout;
 using wire::kRejectAfterTime;
 using wire::kRekeyTimeout;
 
-void PeerTimers::data_sent(Time now, Duration jitter) {
+void PeerTimers::data_sent(Time now, const std::function<Duration()>& jitter) {
     // Only the first unanswered packet starts the clock; later ones must not
     // push the deadline back, or a dead peer would never be noticed.
-    if (!pending(Timer::new_handshake)) arm(Timer::new_handshake, now + kKeepaliveTimeout + kRekeyTimeout + jitter);
+    if (!pending(Timer::new_handshake)) arm(Timer::new_handshake, now + kKeepaliveTimeout + kRekeyTimeout + jitter());
 }
 
 void PeerTimers::data_received(Time now) {

@@ -49,6 +49,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 
 #include "common/time.hpp"
@@ -122,8 +123,10 @@ public:
 
     // ---- hooks, named after the events that call them ----
 
-    /// We sent a data packet (not a keepalive).
-    void data_sent(Time now, Duration jitter);
+    /// We sent a data packet (not a keepalive). The jitter is asked for only
+    /// when the timer is armed, as the kernel draws it (wg_timers_data_sent):
+    /// one draw per quiet period, not one per packet.
+    void data_sent(Time now, const std::function<Duration()>& jitter);
     /// We received a data packet (not a keepalive).
     void data_received(Time now);
     /// We sent any authenticated packet: data, keepalive or handshake message.

@@ -9,6 +9,9 @@ using namespace wg;
 using namespace wg::timers;
 using namespace std::chrono_literals;
 
+/// A timer armed by these tests has no jitter, so its deadline is exact.
+static const std::function<Duration()> no_jitter = [] { return Duration{0}; };
+
 TEST_CASE("The constants are the paper's", "[timers]") {
     using namespace wire;
     STATIC_REQUIRE(kRekeyAfterTime == 120s);
@@ -22,11 +25,11 @@ TEST_CASE("The constants are the paper's", "[timers]") {
 
 TEST_CASE("Data sent and no reply: a new handshake after KEEPALIVE + REKEY_TIMEOUT", "[timers]") {
     PeerTimers t;
-    t.data_sent(0s, 0ms);
-    t.data_sent(3s, 0ms);  // later packets do not push the deadline back
+    t.data_sent(0s, no_jitter);
+    t.data_sent(3s, no_jitter);  // later packets do not push the deadline back
     CHECK_FALSE(t.take_due(14s));
     CHECK(t.take_due(15s) == TimerAction::begin_new_handshake);
-    t.data_sent(20s, 0ms);
+    t.data_sent(20s, no_jitter);
     t.any_authenticated_packet_received();  // an answer came: the timer stops
     CHECK_FALSE(t.take_due(60s));
 }
@@ -195,7 +198,7 @@ TEST_CASE("The timer queue is never late, and an early entry finds the real dead
     t.data_received(0s);            // keepalive due at 10 s
     CHECK(queue.earliest() == Time(10s));
     t.any_authenticated_packet_sent();  // cancelled: the entry stays, and fires early
-    t.data_sent(1s, 0ms);               // new_handshake due at 16 s: later, so nothing is pushed
+    t.data_sent(1s, no_jitter);               // new_handshake due at 16 s: later, so nothing is pushed
     CHECK(queue.size() == 1);
     CHECK(advance(queue, t, 10s).empty());   // the early entry: nothing due...
     CHECK(queue.earliest() == Time(16s));    // ...and the real deadline queued
@@ -206,7 +209,7 @@ TEST_CASE("The timer queue is never late, and an early entry finds the real dead
 TEST_CASE("A deadline moved sooner is queued at once", "[timers]") {
     TimerQueue queue;
     PeerTimers t(queue, 1);
-    t.data_sent(0s, 0ms);                  // 15 s
+    t.data_sent(0s, no_jitter);                  // 15 s
     t.handshake_initiated(0s, 0ms);        // 5 s: sooner, pushed
     CHECK(queue.earliest() == Time(5s));
     CHECK(advance(queue, t, 5s) == std::vector{TimerAction::retry_handshake});
