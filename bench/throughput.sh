@@ -7,8 +7,10 @@
 #   wireguard-go-modern   the wireguard-go people run today, both ends, when
 #                         WIREGUARD_GO_MODERN (or WGREF_MODERN_WIREGUARD_GO)
 #                         names it or ../shared/anchors has it
-#   wgref                 wgref with its offloads (the default), both ends
-#   wgref-no-offload      wgref --no-offload, both ends
+#   wgref                 wgref as it runs by default: offloads, crypto on every core
+#   wgref-one-thread      wgref --threads 1: offloads, everything on one thread
+#   wgref-plain           wgref --no-offload --threads 1: a packet per system
+#                         call on one thread, as wgref was before it was made fast
 # in ROUNDS interleaved rounds (every path once per round, so a slow minute
 # on the machine hurts all of them alike), then each path's median, the
 # ratios, and the cost: CPU seconds per GB moved, for the whole machine and
@@ -35,7 +37,7 @@ for tool in iperf3 wireguard-go wg ip; do command -v "$tool" >/dev/null || { ech
 modern=${WIREGUARD_GO_MODERN:-${WGREF_MODERN_WIREGUARD_GO:-$here/../../shared/anchors/wireguard-go-0.0.20250522}}
 kinds=(veth wireguard-go)
 if "$modern" --version >/dev/null 2>&1; then kinds+=(wireguard-go-modern); else modern=""; fi
-kinds+=(wgref wgref-no-offload)
+kinds+=(wgref wgref-one-thread wgref-plain)
 source "$here/../tools/netns/lib.sh"
 
 work=$(umask 077 && mktemp -d)
@@ -86,7 +88,8 @@ run() {
       read -r ns iface <<<"$side"
       case $kind in
         wgref) ip netns exec "$ns" "$wgref" -f "$iface" >/dev/null 2>&1 & ;;
-        wgref-no-offload) ip netns exec "$ns" "$wgref" -f --no-offload "$iface" >/dev/null 2>&1 & ;;
+        wgref-one-thread) ip netns exec "$ns" "$wgref" -f --threads 1 "$iface" >/dev/null 2>&1 & ;;
+        wgref-plain) ip netns exec "$ns" "$wgref" -f --no-offload --threads 1 "$iface" >/dev/null 2>&1 & ;;
         wireguard-go) WG_PROCESS_FOREGROUND=1 ip netns exec "$ns" wireguard-go -f "$iface" >/dev/null 2>&1 & ;;
         wireguard-go-modern) WG_PROCESS_FOREGROUND=1 ip netns exec "$ns" "$modern" -f "$iface" >/dev/null 2>&1 & ;;
       esac
@@ -140,6 +143,7 @@ def ratio(a, b):
     one, four = (median(a, s, 3) / median(b, s, 3) for s in ("1", "4"))
     print("%s / %s: %.2fx (1 stream), %.2fx (4 streams)" % (a, b, one, four))
 print()
-for other in ("wireguard-go-modern", "wireguard-go", "wgref-no-offload"):
+for other in ("wireguard-go-modern", "wireguard-go", "wgref-one-thread", "wgref-plain"):
     ratio("wgref", other)
+ratio("wgref-one-thread", "wgref-plain")
 PY

@@ -23,7 +23,7 @@ def main(source, target):
     for r in rows:
         figures[(r["path"], r["streams"], "gbit")].append(float(r["gbit_per_s"]))
         figures[(r["path"], r["streams"], "cost")].append(float(r["machine_cpu_s_per_gb"]))
-    left, label_width, panel, gap, row = 10, 150, 300, 60, 44
+    left, label_width, panel, gap, row = 10, 170, 300, 70, 44
     top = 50
     height = top + row * len(paths) + 40
     width = left + label_width + 2 * panel + gap + 60
@@ -48,15 +48,18 @@ def main(source, target):
                 if not vs:
                     continue
                 m = statistics.median(vs)
-                clipped = m > scale_max
                 w = panel * min(m, scale_max) / scale_max
                 by = y + j * 16
                 elements.append(f'<rect x="{x0}" y="{by}" width="{w:.1f}" height="14" fill="{COLOURS[streams]}"/>')
                 for v in vs:
                     tx = x0 + panel * min(v, scale_max) / scale_max
                     elements.append(f'<line x1="{tx:.1f}" y1="{by}" x2="{tx:.1f}" y2="{by + 14}" stroke="black" stroke-width="1"/>')
-                text = f"{m:.2f}" + (" (off the scale)" if clipped else "")
-                elements.append(f'<text x="{x0 + w + 4:.1f}" y="{by + 11}" font-size="11">{text}</text>')
+                if m > scale_max:  # off the scale: the figure inside the bar's end
+                    elements.append(f'<text x="{x0 + w - 4:.1f}" y="{by + 11}" font-size="11" fill="white" '
+                                    f'text-anchor="end">{m:.2f} (off the scale)</text>')
+                else:
+                    end = x0 + panel * min(max(vs), scale_max) / scale_max
+                    elements.append(f'<text x="{end + 4:.1f}" y="{by + 11}" font-size="11">{m:.2f}</text>')
     write_svg(target, width, height, elements)
 
 

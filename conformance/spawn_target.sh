@@ -19,6 +19,10 @@
 # 192.0.2.2:51823 with identity 1 as its peer and its private key set, then
 # set to zeros (handshake.zero_private_key).
 #
+# WGREF_SPAWN_OPTIONS adds options to each wgref started, e.g.
+# "--no-offload --threads 1" for the plain path (CTest's
+# conformance_spawn_wgref_plain).
+#
 # Usage: spawn_target.sh KIND WGCONFORM [WGREF] -- [suite options...]
 # Exit: wgconform's own (0 all passed, 1 a case failed), 2 usage, 77 when the
 # target cannot be had here (not root, the tool is missing).
@@ -125,7 +129,8 @@ else
   add_flood_sources wgc-h
   for dev in "$iface" "$keyless"; do
     if [[ $kind == wgref ]]; then
-      ip netns exec "$target_ns" "$wgref" -f "$dev" >"$work/$dev.log" 2>&1 &
+      # shellcheck disable=SC2086  # the options are words
+      ip netns exec "$target_ns" "$wgref" -f ${WGREF_SPAWN_OPTIONS:-} "$dev" >"$work/$dev.log" 2>&1 &
     else
       ip netns exec "$target_ns" env LOG_LEVEL=error "$wireguard_go" -f "$dev" >"$work/$dev.log" 2>&1 &
     fi

@@ -49,6 +49,8 @@ Options (--opt value and --opt=value both work):
   --no-offload          move one packet per system call: no TUN super-packets (IFF_VNET_HDR,
                         TSO/USO), no UDP_SEGMENT or UDP_GRO (default: each where the kernel
                         has it); for comparison and teaching
+  --threads N           seal and open packets on N threads, 1 to 256 (default: one per core
+                        wgref may use); 1 keeps everything on the event loop's thread
   -h, --help            this text
   --version             the version
 
@@ -71,6 +73,7 @@ constexpr wg::io::OptionSpec kOptions[] = {
     {"foreground", 'f', wg::io::OptionSpec::Value::none}, {"config", 0, wg::io::OptionSpec::Value::required},
     {"mtu", 0, wg::io::OptionSpec::Value::required},      {"trace", 0, wg::io::OptionSpec::Value::optional},
     {"keylog", 0, wg::io::OptionSpec::Value::required},   {"no-offload", 0, wg::io::OptionSpec::Value::none},
+    {"threads", 0, wg::io::OptionSpec::Value::required},
     {"help", 'h', wg::io::OptionSpec::Value::none},
     {"version", 0, wg::io::OptionSpec::Value::none},
 };
@@ -168,6 +171,16 @@ int run_interface(const wg::io::CommandLine& line) {
         }
         mtu = std::stoul(value);
     }
+    std::size_t threads = 0;  // one per core
+    if (line.has("threads")) {
+        const std::string value = line.value("threads");
+        if (value.empty() || value.size() > 3 || value.find_first_not_of("0123456789") != std::string::npos ||
+            std::stoul(value) < 1 || std::stoul(value) > 256) {
+            std::cerr << "wgref: --threads: expected 1..256, got '" << value << "'\n";
+            return 2;
+        }
+        threads = std::stoul(value);
+    }
     if (line.positional.size() != 1) {
         std::cerr << "wgref: " << (line.positional.empty() ? "no interface name given" : "one interface name, please")
                   << "; see wgref --help\n";
@@ -220,6 +233,7 @@ int run_interface(const wg::io::CommandLine& line) {
     options.mtu = mtu;
     options.keylog_path = keylog;
     options.offload = !line.has("no-offload");
+    options.threads = threads;
     options.tun_fd = tun_fd;
     options.uapi_fd = uapi_fd;
     if (trace) {

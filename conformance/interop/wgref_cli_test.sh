@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 # The command line keeps its promises:
 #   - `wgref IFACE` returns once the interface exists and keeps serving in the
-#     background, like wireguard-go; SIGTERM removes the interface cleanly;
+#     background, like wireguard-go, with its crypto threads (one per core:
+#     threads made before the fork would be lost); SIGTERM removes the
+#     interface cleanly;
 #   - a bad --config line is reported by number, and nothing is created;
 #   - a config holding a private key that others can read is refused;
 #   - mistakes are refused with exit status 2 and a hint (unknown options,
@@ -29,6 +31,8 @@ daemon=$(ip netns pids "$ns" | head -1)
 [[ -n $daemon ]] && cleanup_register kill_pid_bounded "$daemon"
 ip -n "$ns" link show "$iface" >/dev/null 2>&1 && pass "interface exists" || fail "no interface after wgref returned"
 ip netns exec "$ns" wg show "$iface" >/dev/null && pass "wg show talks to the daemon" || fail "wg show failed"
+threads=$(awk '/^Threads:/ {print $2}' "/proc/$daemon/status" 2>/dev/null || echo 0)
+[[ $threads -eq $(nproc) ]] && pass "the daemon has one thread per core ($threads)" || fail "the daemon has $threads threads, not $(nproc)"
 # 2. SIGTERM: the daemon exits and the interface goes with it.
 kill -TERM "$daemon"
 wait_for 5 bash -c "! kill -0 $daemon 2>/dev/null" && pass "daemon exited on SIGTERM" || fail "daemon still running"

@@ -13,7 +13,8 @@
 #      device in far fewer calls than packets (super-packets, glued and cut);
 #      with --no-offload, one call per packet
 # With --psk both sides also share a pre-shared key (§5.2); with --no-offload
-# every wgref moves one packet per system call.
+# every wgref takes the plain path: one packet per system call, one thread
+# (--no-offload --threads 1).
 #
 # Usage: wgref_pair_test.sh WGREF wireguard-go|wgref [--psk|--no-offload]
 # Exit: 0 pass, 1 fail, 77 skipped (not root, or a tool is missing).
@@ -24,7 +25,7 @@ peer_kind=${2:?usage: $0 WGREF wireguard-go|wgref [--psk|--no-offload]}
 use_psk=""; offload=()
 case ${3:-} in
   --psk) use_psk=--psk ;;
-  --no-offload) offload=(--no-offload) ;;
+  --no-offload) offload=(--no-offload --threads 1) ;;  # the plain path: a packet per call, one thread
   "") ;;
   *) echo "usage: $0 WGREF wireguard-go|wgref [--psk|--no-offload]"; exit 2 ;;
 esac

@@ -262,14 +262,16 @@ m('inner_padded_out', '5.4.6', 'a packet whose header claims more than the plain
   'transport.inner_length', 'no',
   (R, '''    const auto length = transport::inner_packet_length(padded);
     if (!length) return drop(out, DropReason::not_ip, now, p.id);
-    const ByteView inner = padded.first(*length);''', '''    auto length = transport::inner_packet_length(padded);
+    const ByteView inner = padded.first(*length);''', '''    const auto length = transport::inner_packet_length(padded);
+    thread_local std::array<std::uint8_t, 65536> padded_out;
+    ByteView inner = length ? padded.first(length ? *length : 0) : ByteView{};
     if (!length) {
         const auto header = read_ip_header(padded);
-        if (!header || header->claimed_length > plaintext.size()) return drop(out, DropReason::not_ip, now, p.id);
-        std::fill(plaintext.begin() + static_cast<std::ptrdiff_t>(padded.size()), plaintext.begin() + static_cast<std::ptrdiff_t>(header->claimed_length), 0);
-        length = header->claimed_length;
-    }
-    const ByteView inner{plaintext.data(), *length};'''),
+        if (!header || header->claimed_length > padded_out.size()) return drop(out, DropReason::not_ip, now, p.id);
+        std::copy(padded.begin(), padded.end(), padded_out.begin());
+        std::fill(padded_out.begin() + static_cast<std::ptrdiff_t>(padded.size()), padded_out.begin() + static_cast<std::ptrdiff_t>(header->claimed_length), 0);
+        inner = ByteView(padded_out.data(), header->claimed_length);
+    }'''),
   (R, '''#include "cookie/macs.hpp"''', '''#include "common/ip_header.hpp"
 #include "cookie/macs.hpp"'''))
 m('endpoint_before_authentication', '2.1', 'the endpoint follows any data message naming a session, before it is authenticated',
@@ -369,7 +371,7 @@ m('roaming_on_keepalives_only', '2.1', 'only keepalives move the endpoint, not d
     // anything is sent in answer, so what we send goes where the peer now is.
     update_endpoint(p, from, now, out);''', '''    // The packet is authentic and fresh: the endpoint follows it (§2.1), before
     // anything is sent in answer, so what we send goes where the peer now is.
-    if (opened.value() == 0) update_endpoint(p, from, now, out);'''))
+    if (opened.value().empty()) update_endpoint(p, from, now, out);'''))
 m('keys_never_age', '6.2', 'keys are used past REJECT_AFTER_TIME (the message limits still hold)',
   'timers.reject_after_time', 'no',
   (D, '''    return keypair.may_send && !timers::sending_expired(keypair.age(now));''', '''    auto age = keypair.age(now);

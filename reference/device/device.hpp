@@ -7,7 +7,10 @@
 //   - a packet came out of the interface, at time t        -> send_packet      (send.cpp)
 //   - time advanced to t                                   -> advance          (device.cpp)
 // with datagrams to send, packets to hand to the interface, and Events
-// (device/outbox.hpp).
+// (device/outbox.hpp). The first two also come in batches (batch.cpp): the
+// same paths, packet by packet, with the crypto of the whole batch spread
+// over the cores the I/O shell lends (the kernel's design: parallel
+// encryption and decryption, everything else in order, by one owner).
 //
 // Follow one datagram in receive.cpp, top to bottom: parse by type (wire/),
 // then the handshake path (mac1, load and cookies §5.4.7, Noise §5.4.2-5.4.3),
@@ -20,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -43,6 +47,17 @@ struct PublicKeyHash {
         std::memcpy(&h, key.data(), sizeof h);
         return static_cast<std::size_t>(h);
     }
+};
+
+/// Runs job(0) .. job(count - 1), in any order, on any threads, and returns
+/// when all are done. The Device owns no thread: the I/O shell lends its
+/// cores this way, for sealing and opening only, which touch nothing shared.
+using ParallelFor = std::function<void(std::size_t count, const std::function<void(std::size_t)>& job)>;
+
+/// A datagram as a batch receives it.
+struct ReceivedDatagram {
+    Endpoint from;
+    ByteView bytes;
 };
 
 struct PeerConfig {
@@ -72,6 +87,9 @@ struct DeviceOptions {
     Duration unix_time_at_origin = std::chrono::seconds(1'700'000'000);
     /// Opt-in: called with each handshake's secrets (never set it in production).
     std::function<void(const HandshakeSecrets&)> on_handshake_secrets;
+    /// How batches spread their crypto over cores (batch.cpp); empty: on
+    /// the caller's thread, one after the other.
+    ParallelFor parallel_for;
 };
 
 class Device final : private handshake::PeerDirectory {
@@ -127,6 +145,11 @@ public:
     /// When advance() next has something to do (for the I/O shell's timerfd).
     std::optional<Time> next_deadline() const;
 
+    // ---- the same inputs in batches (batch.cpp): exactly the results of
+    // one call per packet, in the same order, with the crypto done in parallel ----
+    void receive_datagrams(std::span<const ReceivedDatagram> datagrams, Time now, Outbox& out);
+    void send_packets(std::span<const ByteView> ip_packets, Time now, Outbox& out);
+
     // ---- inspection ----
     const crypto::PublicKey& public_key() const { return identity_.public_key; }
     const PeerStats& peer_stats(PeerId peer) const;
@@ -146,6 +169,7 @@ private:
     void receive_response(const Endpoint& from, const wire::ResponseMessage& message, Time now, Outbox& out);
     void receive_cookie_reply(const wire::CookieReplyMessage& message, Time now, Outbox& out);
     void receive_data(const Endpoint& from, const wire::DataMessage& message, Time now, Outbox& out);
+    Result<ByteView, DropReason> open_data(const Keypair& keypair, const wire::DataMessage& message);
     void update_endpoint(Peer& peer, const Endpoint& from, Time now, Outbox& out);
 
     // send.cpp: what leaves
@@ -186,6 +210,19 @@ private:
     std::array<std::uint64_t, kDropReasonCount> drops_{};
     std::uint64_t cookies_sent_ = 0;
     crypto::Tai64n last_timestamp_;
+
+    // batch.cpp: data messages a batch opened ahead, in parallel
+    struct OpenedAhead {
+        std::size_t index = 0;               ///< which datagram of the batch
+        ByteView datagram;
+        crypto::SymmetricKey key;            ///< opened with this key...
+        Bytes plaintext;
+        std::optional<DropReason> failure;   ///< ...to this end
+    };
+    void run_parallel(std::size_t count, const std::function<void(std::size_t)>& job) const;
+    std::vector<OpenedAhead> opened_ahead_;
+    std::size_t opened_ahead_count_ = 0;
+    const OpenedAhead* opened_ahead_now_ = nullptr;  ///< for the datagram receive_datagram is on
 };
 
 }  // namespace wg::device

@@ -12,7 +12,9 @@
 #include "common/address.hpp"
 #include "common/drop_reason.hpp"
 #include "common/time.hpp"
+#include "crypto/secret.hpp"
 #include "routing/allowed_ips.hpp"
+#include "transport/data_message.hpp"
 
 namespace wg::device {
 
@@ -76,6 +78,32 @@ public:
         if (packet_count_ == packet_slots_.size()) packet_slots_.emplace_back();
         packet_slots_[packet_count_++].assign(packet.begin(), packet.end());
     }
+    /// Seals a data message (§5.4.6) into `d`: now, or, while a batch holds
+    /// sealing back (Device::send_packets), framed now and sealed with the
+    /// rest of the batch at its end, on whichever cores the I/O shell lends.
+    void seal_data(Datagram& d, const crypto::SymmetricKey& key, std::uint32_t receiver, std::uint64_t counter,
+                   ByteView packet, std::size_t padded) {
+        if (!holding_seals_) {
+            transport::seal_data_message(key, receiver, counter, packet, padded, d.bytes);
+            return;
+        }
+        transport::frame_data_message(receiver, counter, packet, padded, d.bytes);
+        if (held_count_ == held_seals_.size()) held_seals_.emplace_back();
+        held_seals_[held_count_++] = {static_cast<std::size_t>(&d - datagram_slots_.data()), key};
+    }
+    /// A data message framed but not yet sealed: which datagram, with which key.
+    struct HeldSeal {
+        std::size_t datagram = 0;
+        crypto::SymmetricKey key;
+    };
+    void hold_seals(bool hold) { holding_seals_ = hold; }
+    std::span<HeldSeal> held_seals() { return {held_seals_.data(), held_count_}; }
+    /// After sealing them: their keys are wiped, not left lying in memory.
+    void forget_held_seals() {
+        for (std::size_t i = 0; i < held_count_; ++i) held_seals_[i].key = {};
+        held_count_ = 0;
+    }
+
     std::span<Datagram> datagrams() { return {datagram_slots_.data(), datagram_count_}; }
     std::span<Bytes> to_interface() { return {packet_slots_.data(), packet_count_}; }
     std::span<const Datagram> datagrams() const { return {datagram_slots_.data(), datagram_count_}; }
@@ -85,6 +113,7 @@ public:
     void clear() {
         datagram_count_ = 0;
         packet_count_ = 0;
+        forget_held_seals();
         events.clear();
     }
 
@@ -93,6 +122,9 @@ private:
     std::size_t datagram_count_ = 0;
     std::vector<Bytes> packet_slots_;
     std::size_t packet_count_ = 0;
+    bool holding_seals_ = false;
+    std::vector<HeldSeal> held_seals_;
+    std::size_t held_count_ = 0;
 };
 
 }  // namespace wg::device

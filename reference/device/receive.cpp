@@ -146,8 +146,7 @@ void Device::receive_data(const Endpoint& from, const wire::DataMessage& message
     if (!may_receive_with(*keypair, now)) return drop(out, DropReason::expired_session, now, p.id);
     // A cheap look at the window before the expensive decryption...
     if (!keypair->replay.may_accept(message.counter())) return drop(out, DropReason::replay, now, p.id);
-    thread_local std::array<std::uint8_t, 65536> plaintext;
-    auto opened = transport::open_data_message(keypair->keys.receiving, message, plaintext);
+    const auto opened = open_data(*keypair, message);
     if (!opened) return drop(out, opened.error(), now, p.id);
     // ...and the real update only now that the packet is authentic, so a
     // forged counter can never move the window (§5.4.6).
@@ -177,7 +176,7 @@ void Device::receive_data(const Endpoint& from, const wire::DataMessage& message
     p.timers.any_authenticated_packet_received();
     p.timers.any_authenticated_packet_traversal(now);
 
-    const ByteView padded{plaintext.data(), opened.value()};
+    const ByteView padded = opened.value();
     if (padded.empty()) {
         ++p.stats.keepalives_received;
         return emit(out, EventKind::keepalive_received, p.id, now);
@@ -193,6 +192,20 @@ void Device::receive_data(const Endpoint& from, const wire::DataMessage& message
     if (allowed_ips_.lookup_packet_source(inner) != p.id) return drop(out, DropReason::allowed_ips, now, p.id);
     out.add_to_interface(inner);
     // [receive-data]
+}
+
+/// §5.4.6: P := AEAD-open(T_recv, counter, msg.packet, ε). Here, or already,
+/// with the rest of a batch on every core (batch.cpp), with the same key.
+Result<ByteView, DropReason> Device::open_data(const Keypair& keypair, const wire::DataMessage& message) {
+    if (const OpenedAhead* ahead = opened_ahead_now_;
+        ahead && ahead->datagram.data() == message.bytes().data() && ahead->key == keypair.keys.receiving) {
+        if (ahead->failure) return *ahead->failure;
+        return ByteView(ahead->plaintext);
+    }
+    thread_local std::array<std::uint8_t, 65536> plaintext;
+    const auto opened = transport::open_data_message(keypair.keys.receiving, message, plaintext);
+    if (!opened) return opened.error();
+    return ByteView(plaintext.data(), opened.value());
 }
 
 void Device::update_endpoint(Peer& p, const Endpoint& from, Time now, Outbox& out) {

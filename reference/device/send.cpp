@@ -40,8 +40,8 @@ bool Device::encrypt_and_send(Peer& p, ByteView packet, Time now, Outbox& out) {
     }
     const std::size_t padded = transport::padded_length(packet.size(), options_.mtu);
     Datagram& d = out.add_datagram(*p.endpoint, wire::TransportData::size_for(padded));
-    transport::seal_data_message(keypair->keys.sending, keypair->keys.remote_index, keypair->next_send_counter++,
-                                 packet, padded, d.bytes);
+    // Sealed now, or with the rest of a batch on every core (batch.cpp).
+    out.seal_data(d, keypair->keys.sending, keypair->keys.remote_index, keypair->next_send_counter++, packet, padded);
     p.stats.tx_bytes += d.bytes.size();
     p.timers.any_authenticated_packet_traversal(now);
     p.timers.any_authenticated_packet_sent();

@@ -152,7 +152,8 @@ crypto::PrivateKey draw_key(SeededRng& rng) {
 }
 }  // namespace
 
-DevicePair::DevicePair(std::uint64_t seed) : rng(seed), a(draw_key(rng), rng), b(draw_key(rng), rng) {
+DevicePair::DevicePair(std::uint64_t seed, const DeviceOptions& options)
+    : rng(seed), a(draw_key(rng), rng, options), b(draw_key(rng), rng, options) {
     PeerConfig to_b;
     to_b.public_key = b.public_key();
     to_b.allowed_ips.push_back(*IpPrefix::parse("203.0.113.2/32"));

@@ -120,7 +120,7 @@ Bytes make_ipv4_packet(std::array<std::uint8_t, 4> source, std::array<std::uint8
 /// tunnel 203.0.113.1) knows b's endpoint; b (192.0.2.2:51820, tunnel
 /// 203.0.113.2) learns a's from the handshake.
 struct DevicePair {
-    explicit DevicePair(std::uint64_t seed);
+    explicit DevicePair(std::uint64_t seed, const DeviceOptions& options = {});
     SeededRng rng;
     Device a, b;
     Endpoint a_endpoint = Endpoint{IpAddress::v4({192, 0, 2, 1}), 51820};

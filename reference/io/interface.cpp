@@ -116,6 +116,11 @@ std::unique_ptr<Interface> Interface::create(const InterfaceOptions& options, st
         device_options.on_handshake_secrets = [log = std::make_shared<io::KeyLog>(std::move(*key_log))](
                                                   const device::HandshakeSecrets& s) { log->write(s); };
     }
+    // Sealing and opening on the worker pool that run() starts.
+    device_options.parallel_for = [interface = self.get()](std::size_t n, const std::function<void(std::size_t)>& job) {
+        if (interface->workers_) return interface->workers_->run(n, job);
+        for (std::size_t i = 0; i < n; ++i) job(i);
+    };
     self->settings_.unix_time_at_origin = origin;
     self->device_ = std::make_unique<device::Device>(crypto::PrivateKey{}, self->rng_, device_options);
 
@@ -207,6 +212,11 @@ int Interface::run() {
     sigaddset(&signals, SIGTERM);
     sigprocmask(SIG_BLOCK, &signals, nullptr);
     signals_ = ::signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+    // The threads too, for the same reason: a fork keeps only the thread
+    // that forks. Sealing and opening run on every core this process may
+    // use (--threads), helpers beside this thread, which does all the rest.
+    const std::size_t threads = options_.threads != 0 ? options_.threads : WorkerPool::cores();
+    workers_ = std::make_unique<WorkerPool>(threads - 1);
     epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
     for (int fd : {tun_, udp_, timer_, signals_, uapi_}) {
         if (fd < 0 || !watch_readable(epoll_, fd)) return 1;

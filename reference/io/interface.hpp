@@ -25,6 +25,7 @@
 #include "device/device.hpp"
 #include "io/offload.hpp"
 #include "io/system.hpp"
+#include "io/worker_pool.hpp"
 #include "io/uapi.hpp"
 
 namespace wg::io {
@@ -43,6 +44,8 @@ struct InterfaceOptions {
     int uapi_fd = -1;
     /// TUN and UDP offloads where the kernel has them (--no-offload: off).
     bool offload = true;
+    /// Threads that seal and open (--threads); 0: one per core we may use.
+    std::size_t threads = 0;
 };
 
 class Interface {
@@ -98,6 +101,11 @@ private:
     offload::Coalescer coalescer_;
     std::vector<offload::UdpRun> udp_runs_;
     std::vector<iovec> send_vectors_;  ///< one per datagram, for UDP_SEGMENT sends
+    std::vector<device::ReceivedDatagram> received_;  ///< one recvmmsg's datagrams, as a batch
+    std::vector<Bytes> tun_packets_;                  ///< one TUN turn's packets, as a batch
+    std::vector<ByteView> to_send_;
+    /// The cores lent to the Device's batches for their crypto.
+    std::unique_ptr<WorkerPool> workers_;
     int tun_ = -1, udp_ = -1, epoll_ = -1, timer_ = -1, signals_ = -1, uapi_ = -1;
     std::string uapi_path_;
     std::map<int, UapiClient> uapi_clients_;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Offloads: moving 64 KB at a time through the kernel instead of one
 // 1,420-byte packet per system call. Not in the paper: the kernel's
-// WireGuard lives where packets are already batched, and wireguard-go added
-// this in 2023 to close most of the gap. What to take away: the protocol
+// WireGuard lives where packets are already batched (it cuts the stack's
+// super-packets itself, with skb_gso_segment, and hands what it decrypts to
+// GRO), and wireguard-go added this in 2023 to close most of the gap. What to take away: the protocol
 // never sees any of it. A super-packet is cut into the ordinary packets it
 // stands for before the Device sees them, and the Device's packets are glued
 // back together after it is done with them, so each datagram on the wire is

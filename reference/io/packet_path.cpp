@@ -29,8 +29,8 @@ constexpr std::size_t kBatch = 32;  ///< datagrams per recvmmsg/sendmmsg call, r
 /// A datagram, or with UDP_GRO several glued together; a TUN read, with a
 /// super-packet of up to 64 KB behind its virtio-net header.
 constexpr std::size_t kMaxRead = 65536 + offload::VirtioHeader::kSize;
-/// The Outbox goes out once it holds this many datagrams, so a TUN turn
-/// of 32 super-packets does not wait to send 1,400 of them at once.
+/// A TUN turn hands the Device its packets as a batch once it holds this
+/// many, so 32 super-packets do not wait to leave as 1,400 datagrams at once.
 constexpr std::size_t kFlushAt = 128;
 
 }  // namespace
@@ -78,7 +78,7 @@ void Interface::on_udp_readable() {
         }
     }
     const int n = ::recvmmsg(udp_, messages.data(), kBatch, MSG_DONTWAIT, nullptr);
-    const Time t = now();
+    received_.clear();
     for (std::size_t i = 0; i < static_cast<std::size_t>(std::max(n, 0)); ++i) {
         msghdr& m = messages[i].msg_hdr;
         if (m.msg_flags & MSG_TRUNC) continue;  // larger than any WireGuard message we accept
@@ -92,17 +92,29 @@ void Interface::on_udp_readable() {
         }
         const Endpoint from = endpoint_of(sources[i]);
         for (std::size_t at = 0; at < messages[i].msg_len; at += size) {
-            const std::size_t length = std::min(size, messages[i].msg_len - at);
-            device_->receive_datagram(from, {buffers[i].data() + at, length}, t, outbox_);
+            received_.push_back({from, ByteView(buffers[i].data() + at, std::min(size, messages[i].msg_len - at))});
         }
-        if (outbox_.to_interface().size() >= kFlushAt) flush(outbox_);
     }
+    // One batch for the Device: its crypto on every core (device/batch.cpp).
+    device_->receive_datagrams(received_, now(), outbox_);
     flush(outbox_);
 }
 
 bool Interface::on_tun_readable() {
     static std::array<std::uint8_t, kMaxRead> buffer;
     bool alive = true;
+    // Each packet read (or cut from a super-packet) is kept for one batch.
+    std::size_t kept = 0;
+    const auto keep = [&](ByteView packet) {
+        if (kept == tun_packets_.size()) tun_packets_.emplace_back();
+        tun_packets_[kept++].assign(packet.begin(), packet.end());
+    };
+    const auto send_kept = [&] {
+        to_send_.assign(tun_packets_.begin(), tun_packets_.begin() + static_cast<std::ptrdiff_t>(kept));
+        device_->send_packets(to_send_, now(), outbox_);  // crypto on every core (device/batch.cpp)
+        flush(outbox_);
+        kept = 0;
+    };
     for (std::size_t i = 0; i < kBatch; ++i) {  // drain a batch, then let UDP have a turn
         const ssize_t n = ::read(tun_, buffer.data(), buffer.size());
         if (n < 0 && (errno == EAGAIN || errno == EINTR)) break;
@@ -110,20 +122,18 @@ bool Interface::on_tun_readable() {
             alive = false;  // EBADFD, EIO...: the device is gone
             break;
         }
-        const Time t = now();
         const MutableByteView read(buffer.data(), static_cast<std::size_t>(n));
         if (!offloads_.tun_headers) {
-            device_->send_packet(read, t, outbox_);
+            keep(read);
         } else if (const auto header = offload::VirtioHeader::read(read)) {
             // A super-packet, or one packet whose checksum is ours to finish:
             // the Device gets the packets a sender without offloads would
             // have made. One the header contradicts is dropped, unseen.
-            segmenter_.split(*header, read.subspan(offload::VirtioHeader::kSize),
-                             [&](ByteView packet) { device_->send_packet(packet, t, outbox_); });
+            segmenter_.split(*header, read.subspan(offload::VirtioHeader::kSize), keep);
         }
-        if (outbox_.datagrams().size() >= kFlushAt) flush(outbox_);
+        if (kept >= kFlushAt) send_kept();
     }
-    flush(outbox_);
+    send_kept();
     return alive;
 }
 

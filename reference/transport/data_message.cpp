@@ -18,16 +18,28 @@ std::size_t padded_length(std::size_t length, std::size_t mtu) {
 
 std::size_t seal_data_message(const crypto::SymmetricKey& key, std::uint32_t receiver_index, std::uint64_t counter,
                               ByteView packet, std::size_t padded, MutableByteView out) {
+    const std::size_t size = frame_data_message(receiver_index, counter, packet, padded, out);
+    seal_framed_data_message(key, out.first(size));
+    return size;
+}
+
+std::size_t frame_data_message(std::uint32_t receiver_index, std::uint64_t counter, ByteView packet, std::size_t padded,
+                               MutableByteView out) {
     wire::write_type(out, L::kType);
     store_le32(L::receiver.in(out).data(), receiver_index);
     store_le64(L::counter.in(out).data(), counter);
-    // Copy the packet into place, zero the padding, and seal in place.
-    const MutableByteView body = out.subspan(L::kHeaderSize, padded + crypto::kTagSize);
+    // Copy the packet into place and zero the padding.
+    const MutableByteView body = out.subspan(L::kHeaderSize, padded);
     std::copy(packet.begin(), packet.end(), body.begin());
-    std::fill(body.begin() + static_cast<std::ptrdiff_t>(packet.size()), body.begin() + static_cast<std::ptrdiff_t>(padded), 0);
-    // msg.packet := AEAD(T_send, N_send, P, ε)
-    crypto::aead_seal(key, counter, body.first(padded), {}, body);
+    std::fill(body.begin() + static_cast<std::ptrdiff_t>(packet.size()), body.end(), 0);
     return L::size_for(padded);
+}
+
+void seal_framed_data_message(const crypto::SymmetricKey& key, MutableByteView framed) {
+    const std::uint64_t counter = load_le64(L::counter.in(framed).data());
+    const MutableByteView body = framed.subspan(L::kHeaderSize);
+    // msg.packet := AEAD(T_send, N_send, P, ε), in place
+    crypto::aead_seal(key, counter, body.first(body.size() - crypto::kTagSize), {}, body);
 }
 
 Result<std::size_t, DropReason> open_data_message(const crypto::SymmetricKey& key, const wire::DataMessage& message,

@@ -33,6 +33,14 @@ std::size_t padded_length(std::size_t length, std::size_t mtu);
 std::size_t seal_data_message(const crypto::SymmetricKey& key, std::uint32_t receiver_index, std::uint64_t counter,
                               ByteView packet, std::size_t padded, MutableByteView out);
 
+/// The two halves of seal_data_message, for a sender that seals later, on
+/// another core (device/batch.cpp): frame_data_message writes the header
+/// and the padded plaintext; seal_framed_data_message encrypts that in place
+/// and appends the tag, reading the counter back from the header.
+std::size_t frame_data_message(std::uint32_t receiver_index, std::uint64_t counter, ByteView packet, std::size_t padded,
+                               MutableByteView out);
+void seal_framed_data_message(const crypto::SymmetricKey& key, MutableByteView framed);
+
 /// Opens a data message with `key`; on success writes the padded plaintext
 /// to `out` (message.plaintext_size() bytes) and returns its length.
 Result<std::size_t, DropReason> open_data_message(const crypto::SymmetricKey& key, const wire::DataMessage& message,
