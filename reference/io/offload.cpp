@@ -103,12 +103,13 @@ bool Segmenter::split(const VirtioHeader& header, MutableByteView packet, const 
     const std::uint8_t protocol = tcp ? kTcp : kUdp;
     // Where the transport header starts: after IPv4's header with its
     // options, or after IPv6's header and any extension headers.
+    // The bytes for both headers must be there before either is read.
     const std::size_t transport = header.checksum_start;
-    if (version == 4 && (packet.size() < kIpv4HeaderSize || transport != (packet[0] & 0x0fu) * 4u || packet[9] != protocol)) {
+    if (transport + (tcp ? kTcpHeaderSize : kUdpHeaderSize) > packet.size()) return false;
+    if (version == 4 && (transport < kIpv4HeaderSize || transport != (packet[0] & 0x0fu) * 4u || packet[9] != protocol)) {
         return false;
     }
     if (version == 6 && (transport < kIpv6HeaderSize || (transport == kIpv6HeaderSize && packet[6] != protocol))) return false;
-    if (transport + (tcp ? kTcpHeaderSize : kUdpHeaderSize) > packet.size()) return false;
     const std::size_t transport_header = tcp ? (packet[transport + 12] >> 4) * 4u : kUdpHeaderSize;
     if (transport_header < kTcpHeaderSize && tcp) return false;
     const std::size_t headers = transport + transport_header;

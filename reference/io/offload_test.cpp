@@ -237,6 +237,10 @@ TEST_CASE("Super-packets that disagree with their header are refused, not cut") 
     CHECK(refused({1, VirtioHeader::kGsoTcpV4, 40, 1000, 20, 16}, Bytes(p.begin(), p.begin() + 30)));  // cut short
     CHECK(refused({1, 0, 0, 0, 20, 65000}, p));                          // a checksum field past the end
     CHECK(refused({1, 42, 0, 0, 0, 0}, p));                              // a GSO type nobody asked for
+    // Found by fuzz/offload.cpp: a header that points past a packet too
+    // short to hold even an IPv6 header.
+    CHECK(refused({1, VirtioHeader::kGsoTcpV6, 0, 1000, 40, 16}, Bytes{0x60, 0, 0, 0, 0}));
+    CHECK(refused({1, VirtioHeader::kGsoUdpL4, 0, 1000, 0, 6}, Bytes(12, 0x45)));
     Bytes udp = p;
     udp[9] = 17;
     CHECK(refused(good, udp));                                           // TCP GSO on a UDP packet
