@@ -20,23 +20,30 @@
 using namespace wg;
 using namespace wg::device;
 
+/// The handshake, by hand: a's first packet waits for it and arrives with
+/// the confirmation, after which both sides hold current keys.
+static void establish_session(DevicePair& pair, const Bytes& packet) {
+    Outbox to_b, to_a;
+    const Time now{0};
+    pair.a.send_packet(packet, now, to_b);
+    for (int round = 0; round < 4; ++round) {
+        for (auto& d : to_b.datagrams()) pair.b.receive_datagram(pair.a_endpoint, d.bytes, now, to_a);
+        to_b.clear();
+        for (auto& d : to_a.datagrams()) pair.a.receive_datagram(pair.b_endpoint, d.bytes, now, to_b);
+        to_a.clear();
+    }
+}
+
 static void BM_DevicePipe(benchmark::State& state) {
     const auto size = static_cast<std::size_t>(state.range(0));
     DevicePair pair(1);
     Device &a = pair.a, &b = pair.b;
-    const Endpoint &ea = pair.a_endpoint, &eb = pair.b_endpoint;
+    const Endpoint& ea = pair.a_endpoint;
 
     const Bytes packet = make_ipv4_packet({203, 0, 113, 1}, {203, 0, 113, 2}, Bytes(size - 20, 0x5a));
+    establish_session(pair, packet);
     Outbox to_b, to_a;
     Time now{0};
-    // Handshake: a's packet waits for it, and arrives with the confirmation.
-    a.send_packet(packet, now, to_b);
-    for (int round = 0; round < 4; ++round) {
-        for (auto& d : to_b.datagrams()) b.receive_datagram(ea, d.bytes, now, to_a);
-        to_b.clear();
-        for (auto& d : to_a.datagrams()) a.receive_datagram(eb, d.bytes, now, to_b);
-        to_a.clear();
-    }
     std::size_t delivered = 0;
     for (auto _ : state) {
         a.send_packet(packet, now, to_b);
@@ -58,7 +65,7 @@ static void BM_DevicePipeBatched(benchmark::State& state) {
     constexpr std::size_t kBatch = 64;
     io::WorkerPool pool(threads - 1);
     DeviceOptions options;
-    options.parallel_for = [&pool](std::size_t n, const std::function<void(std::size_t)>& job) { pool.run(n, job); };
+    options.parallel_for = pool.parallel_for();
     DevicePair pair(1, options);
     Device &a = pair.a, &b = pair.b;
     const Bytes packet = make_ipv4_packet({203, 0, 113, 1}, {203, 0, 113, 2}, Bytes(size - 20, 0x5a));
@@ -72,13 +79,7 @@ static void BM_DevicePipeBatched(benchmark::State& state) {
         to.receive_datagrams(arriving, now, into);
         from.clear();
     };
-    a.send_packet(packet, now, to_b);  // the handshake, as above
-    for (int round = 0; round < 4; ++round) {
-        carry(to_b, b, pair.a_endpoint, to_a);
-        carry(to_a, a, pair.b_endpoint, to_b);
-    }
-    to_b.clear();
-    to_a.clear();
+    establish_session(pair, packet);
     std::size_t delivered = 0;
     for (auto _ : state) {
         a.send_packets(batch, now, to_b);
@@ -104,7 +105,7 @@ static void BM_DeviceOneWayBatched(benchmark::State& state) {
     constexpr std::size_t kSize = 1420, kBatch = 64, kStock = 256;
     io::WorkerPool pool(threads - 1);
     DeviceOptions options;
-    options.parallel_for = [&pool](std::size_t n, const std::function<void(std::size_t)>& job) { pool.run(n, job); };
+    options.parallel_for = pool.parallel_for();
     DevicePair pair(1, options);
     Device &a = pair.a, &b = pair.b;
     const Bytes packet = make_ipv4_packet({203, 0, 113, 1}, {203, 0, 113, 2}, Bytes(kSize - 20, 0x5a));
@@ -112,14 +113,7 @@ static void BM_DeviceOneWayBatched(benchmark::State& state) {
     Outbox to_b, to_a;
     const Time now{0};
     std::vector<ReceivedDatagram> arriving;
-    a.send_packet(packet, now, to_b);  // the handshake
-    for (int round = 0; round < 4; ++round) {
-        for (auto& d : to_b.datagrams()) b.receive_datagram(pair.a_endpoint, d.bytes, now, to_a);
-        to_b.clear();
-        for (auto& d : to_a.datagrams()) a.receive_datagram(pair.b_endpoint, d.bytes, now, to_b);
-        to_a.clear();
-    }
-    to_b.clear();
+    establish_session(pair, packet);
     // For opening: a stock of sealed batches, refilled outside the timing.
     std::vector<Bytes> stock;
     std::size_t used = kStock;

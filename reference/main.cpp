@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -148,6 +149,20 @@ void trace_event(const wg::device::Event& e, const wg::device::Device& device, b
     std::cout << line.str() << std::endl;
 }
 
+/// A whole number option between `least` and `most`, or `absent` when not
+/// given; nullopt, after saying why, when it is not a number in range.
+std::optional<std::size_t> number_option(const wg::io::CommandLine& line, const std::string& name, std::size_t least,
+                                         std::size_t most, std::size_t absent) {
+    if (!line.has(name)) return absent;
+    const std::string& value = line.value(name);
+    const bool digits = !value.empty() && value.size() <= 9 && value.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || std::stoul(value) < least || std::stoul(value) > most) {
+        std::cerr << "wgref: --" << name << ": expected " << least << ".." << most << ", got '" << value << "'\n";
+        return std::nullopt;
+    }
+    return std::stoul(value);
+}
+
 int run_interface(const wg::io::CommandLine& line) {
     const bool foreground = line.has("foreground") || std::getenv("WG_PROCESS_FOREGROUND") != nullptr;
     const std::optional<std::string> config_path = line.value_or_none("config");
@@ -161,26 +176,9 @@ int run_interface(const wg::io::CommandLine& line) {
         trace = format == "json" ? "json" : "text";
     }
     const std::string keylog = line.value_or_none("keylog").value_or("");
-    std::size_t mtu = wg::wire::kDefaultMtu;
-    if (line.has("mtu")) {
-        const std::string value = line.value("mtu");
-        if (value.empty() || value.size() > 5 || value.find_first_not_of("0123456789") != std::string::npos ||
-            std::stoul(value) < 1280 || std::stoul(value) > 65535) {
-            std::cerr << "wgref: --mtu: expected 1280..65535, got '" << value << "'\n";
-            return 2;
-        }
-        mtu = std::stoul(value);
-    }
-    std::size_t threads = 0;  // one per core
-    if (line.has("threads")) {
-        const std::string value = line.value("threads");
-        if (value.empty() || value.size() > 3 || value.find_first_not_of("0123456789") != std::string::npos ||
-            std::stoul(value) < 1 || std::stoul(value) > 256) {
-            std::cerr << "wgref: --threads: expected 1..256, got '" << value << "'\n";
-            return 2;
-        }
-        threads = std::stoul(value);
-    }
+    const auto mtu = number_option(line, "mtu", 1280, 65535, wg::wire::kDefaultMtu);
+    const auto threads = number_option(line, "threads", 1, 256, 0);  // 0: one per core
+    if (!mtu || !threads) return 2;
     if (line.positional.size() != 1) {
         std::cerr << "wgref: " << (line.positional.empty() ? "no interface name given" : "one interface name, please")
                   << "; see wgref --help\n";
@@ -230,10 +228,10 @@ int run_interface(const wg::io::CommandLine& line) {
 
     wg::io::InterfaceOptions options;
     options.name = name;
-    options.mtu = mtu;
+    options.mtu = *mtu;
     options.keylog_path = keylog;
     options.offload = !line.has("no-offload");
-    options.threads = threads;
+    options.threads = *threads;
     options.tun_fd = tun_fd;
     options.uapi_fd = uapi_fd;
     if (trace) {

@@ -39,7 +39,7 @@ struct Side {
         : batched(in_batches),
           pair(7, [&] {
               DeviceOptions o;
-              if (in_batches) o.parallel_for = [&pool](std::size_t n, const std::function<void(std::size_t)>& job) { pool.run(n, job); };
+              if (in_batches) o.parallel_for = pool.parallel_for();
               return o;
           }()) {}
     bool batched;

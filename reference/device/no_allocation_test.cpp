@@ -79,7 +79,7 @@ TEST_CASE("The data path allocates nothing once traffic flows", "[device][alloca
 TEST_CASE("Batches allocate nothing once traffic flows, crypto on two threads", "[device][allocation]") {
     io::WorkerPool pool(1);
     DeviceOptions options;
-    options.parallel_for = [&pool](std::size_t n, const std::function<void(std::size_t)>& job) { pool.run(n, job); };
+    options.parallel_for = pool.parallel_for();
     DevicePair pair(1, options);
     Device &a = pair.a, &b = pair.b;
     const Bytes packet = make_ipv4_packet({203, 0, 113, 1}, {203, 0, 113, 2}, Bytes(1400, 1));

@@ -90,10 +90,14 @@ void Interface::on_udp_readable() {
                 if (glued > 0) size = static_cast<std::size_t>(glued);
             }
         }
+        // Cut apart what UDP_GRO glued (an empty datagram stays one, to be
+        // dropped and counted as malformed like any other).
         const Endpoint from = endpoint_of(sources[i]);
-        for (std::size_t at = 0; at < messages[i].msg_len; at += size) {
+        std::size_t at = 0;
+        do {
             received_.push_back({from, ByteView(buffers[i].data() + at, std::min(size, messages[i].msg_len - at))});
-        }
+            at += size;
+        } while (at < messages[i].msg_len);
     }
     // One batch for the Device: its crypto on every core (device/batch.cpp).
     device_->receive_datagrams(received_, now(), outbox_);

@@ -35,6 +35,10 @@ public:
     /// returns when all are done.
     void run(std::size_t count, const std::function<void(std::size_t)>& job);
     std::size_t helpers() const { return threads_.size(); }
+    /// run() as a DeviceOptions::parallel_for, lending this pool to a Device.
+    std::function<void(std::size_t, const std::function<void(std::size_t)>&)> parallel_for() {
+        return [this](std::size_t count, const std::function<void(std::size_t)>& job) { run(count, job); };
+    }
 
     /// The cores this process may run on (sched_getaffinity).
     static std::size_t cores();
