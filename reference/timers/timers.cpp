@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The timer hooks and what each timer does when it fires (see timers.hpp for
-// the list of timers and their rules).
+// the list of timers and their rules). The `// [lab-8]` lines mark the hooks
+// lab 8 asks a student to write (tools/lab, docs/course/lab8.md).
 #include "timers/timers.hpp"
 
 namespace wg::timers {
@@ -10,31 +11,41 @@ using wire::kRejectAfterTime;
 using wire::kRekeyTimeout;
 
 void PeerTimers::data_sent(Time now, const std::function<Duration()>& jitter) {
+    // [lab-8]
     // Only the first unanswered packet starts the clock; later ones must not
     // push the deadline back, or a dead peer would never be noticed.
     if (!pending(Timer::new_handshake)) arm(Timer::new_handshake, now + kKeepaliveTimeout + kRekeyTimeout + jitter());
+    // [lab-8]
 }
 
 void PeerTimers::data_received(Time now) {
+    // [lab-8]
     if (!pending(Timer::send_keepalive)) {
         arm(Timer::send_keepalive, now + kKeepaliveTimeout);
     } else {
         need_another_keepalive_ = true;
     }
+    // [lab-8]
 }
 
 void PeerTimers::any_authenticated_packet_sent() {
+    // [lab-8]
     // Anything we send answers the peer: no passive keepalive needed.
     disarm(Timer::send_keepalive);
+    // [lab-8]
 }
 
 void PeerTimers::any_authenticated_packet_received() {
+    // [lab-8]
     // The peer is alive: the "no reply to our data" timer is moot.
     disarm(Timer::new_handshake);
+    // [lab-8]
 }
 
 void PeerTimers::any_authenticated_packet_traversal(Time now) {
+    // [lab-8]
     if (persistent_interval_ > Duration{0}) arm(Timer::persistent_keepalive, now + persistent_interval_);
+    // [lab-8]
 }
 
 void PeerTimers::handshake_initiated(Time now, Duration jitter) {
