@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The responder's cookies, the initiator's stored cookie, the rate limiter
-// and the load rule (see cookie_checker.hpp).
+// and the load rule (see cookie_checker.hpp). The `// [lab-7]` lines mark
+// what lab 7 asks a student to write (tools/lab, docs/course/lab7.md).
 #include "cookie/cookie_checker.hpp"
 
 #include <algorithm>
@@ -8,12 +9,15 @@
 namespace wg::cookie {
 
 bool CookieChecker::mac2_is_valid(ByteView message, const Endpoint& from, Time now) const {
+    // [lab-7]
     if (!secret_is_fresh(now)) return false;
     return cookie::mac2_is_valid(message, make_cookie(secret_, cookie_source(from).view()));
+    // [lab-7]
 }
 
 void CookieChecker::create_reply(ByteView message, std::uint32_t sender_index, const Endpoint& from, Time now,
                                  crypto::Rng& rng, std::span<std::uint8_t, wire::CookieReply::kSize> out) {
+    // [lab-7]
     // R_m changes every two minutes: a cookie cannot be hoarded for later.
     if (!secret_is_fresh(now)) {
         rng.fill(secret_.span());
@@ -24,6 +28,7 @@ void CookieChecker::create_reply(ByteView message, std::uint32_t sender_index, c
     rng.fill(nonce);
     create_cookie_reply(sender_index, make_cookie(secret_, cookie_source(from).view()), mac1_of(message), nonce,
                         keys_.cookie_key, out);
+    // [lab-7]
 }
 
 namespace {
@@ -45,6 +50,7 @@ void RateLimiter::forget_idle(Time now) {
 }
 
 bool RateLimiter::allow(const IpAddress& source, Time now) {
+    // [lab-7]
     forget_idle(now);
     const std::uint64_t key = source_key(source);
     auto it = buckets_.find(key);
@@ -59,6 +65,7 @@ bool RateLimiter::allow(const IpAddress& source, Time now) {
     if (b.tokens < kPacketCost) return false;
     b.tokens -= kPacketCost;
     return true;
+    // [lab-7]
 }
 
 // [load-meter]
