@@ -2,6 +2,8 @@
 // Noise_IKpsk2 for WireGuard (see noise.hpp). Each step carries the paper's
 // formula from §5.4.2 (first message), §5.4.3 (second message) and §5.4.5
 // (transport keys); "i" marks the initiator's values, "r" the responder's.
+// The `// [lab-5]` and `// [lab-6]` lines mark what labs 5 and 6 ask a
+// student to write (tools/lab, docs/course/lab5.md and lab6.md).
 #include "handshake/noise.hpp"
 
 #include <algorithm>
@@ -121,6 +123,7 @@ std::optional<InitiatorHandshake> InitiatorHandshake::create_initiation(
     hs.state_ = NoiseState::initial(peer.public_key);
     NoiseState& s = hs.state_;
 
+    // [lab-5]
     // [initiator-first-message]
     // -> e: msg.ephemeral := E_i^pub; C_i := KDF1(C_i, E_i^pub); H_i := HASH(H_i || msg.ephemeral)
     const PublicKey ephemeral_public = crypto::public_key_of(params.ephemeral_private);
@@ -143,6 +146,7 @@ std::optional<InitiatorHandshake> InitiatorHandshake::create_initiation(
     // {t}: msg.timestamp := AEAD(κ, 0, TAI64N(), H_i); H_i := HASH(H_i || msg.timestamp)
     s.seal_and_hash(key, params.timestamp.view(), L::encrypted_timestamp.in(out));
     // [initiator-first-message]
+    // [lab-5]
     // msg.mac1 and msg.mac2 follow (§5.4.4): the sender adds them (cookie/macs.hpp).
     return hs;
 }
@@ -155,6 +159,7 @@ Result<ConsumedInitiation, DropReason> consume_initiation(const wire::Initiation
     // C_r := HASH(Construction); H_r := HASH(HASH(C_r || Identifier) || S_r^pub)
     s = NoiseState::initial(self.public_key);
 
+    // [lab-6]
     // [responder-consume-first-message]
     // -> e: C_r := KDF1(C_r, msg.ephemeral); H_r := HASH(H_r || msg.ephemeral)
     result.initiator_ephemeral = to_key(msg.ephemeral());
@@ -188,6 +193,7 @@ Result<ConsumedInitiation, DropReason> consume_initiation(const wire::Initiation
     // last accepted from this peer, so a captured initiation cannot be replayed.
     if (!result.timestamp.is_after(known->latest_timestamp)) return DropReason::timestamp_not_newer;
     // [responder-consume-first-message]
+    // [lab-6]
     return result;
 }
 
@@ -203,6 +209,7 @@ std::optional<TransportKeys> create_response(const ConsumedInitiation& initiatio
     const RemotePeer& initiator = *initiation.initiator;
     NoiseState s = initiation.state;
 
+    // [lab-6]
     // [responder-second-message]
     // <- e: msg.ephemeral := E_r^pub; C_r := KDF1(C_r, E_r^pub); H_r := HASH(H_r || msg.ephemeral)
     const PublicKey ephemeral_public = crypto::public_key_of(params.ephemeral_private);
@@ -225,6 +232,7 @@ std::optional<TransportKeys> create_response(const ConsumedInitiation& initiatio
     // {}: msg.empty := AEAD(κ, 0, ε, H_r); H_r := HASH(H_r || msg.empty)
     s.seal_and_hash(key, kEmpty, L::encrypted_nothing.in(out));
     // [responder-second-message]
+    // [lab-6]
     // msg.mac1 and msg.mac2 follow, as for the first message.
     return transport_keys(s, /*we_initiated=*/false, params.sender_index, initiation.initiator_index);
 }
