@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config g++ clang libclang-rt-14-dev
-  libbotan-2-dev libb2-dev catch2 libbenchmark-dev libpcap-dev doxygen
+  libbotan-2-dev libb2-dev catch2 libbenchmark-dev libpcap-dev doxygen graphviz
   python3 python3-scapy python3-cryptography python3-nacl
   wireguard-go wireguard-tools tshark iperf3 iproute2 iputils-ping procps kmod ca-certificates
   nftables man-db
