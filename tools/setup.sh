@@ -9,7 +9,7 @@ packages=(
   libbotan-2-dev libb2-dev catch2 libbenchmark-dev libpcap-dev doxygen graphviz
   python3 python3-scapy python3-cryptography python3-nacl
   wireguard-go wireguard-tools tshark iperf3 iproute2 iputils-ping procps kmod ca-certificates
-  nftables man-db
+  nftables man-db chromium poppler-utils
   qemu-system-x86 busybox-static cpio xz-utils
 )
 

@@ -5,8 +5,10 @@
 #                suite (unit tests, vectors, interop with wireguard-go and the
 #                Linux kernel, wgconform against each; the slow timer cases
 #                with WGREF_SLOW=1), the mutants (conformance/mutants: every
-#                one caught, every case seen to fail) and the docs (Doxygen,
-#                warnings are errors);
+#                one caught, every case seen to fail), the labs' stubs failing
+#                and their reference passing, and the docs (Doxygen, warnings
+#                are errors; the PDF; chromium's screenshots inspected for the
+#                pictures);
 #   build-asan/  clang, Debug, AddressSanitizer + UndefinedBehaviorSanitizer:
 #                the tests again, real peers excluded;
 #   build-fuzz/  clang, libFuzzer: a bounded run of every parser (tools/fuzz.sh).
@@ -54,8 +56,9 @@ for kind in wgref wireguard-go wireguard-go-modern linux; do
 done
 [[ ${#reports[@]} -gt 1 ]] && /usr/bin/python3 tools/conformance_side_by_side.py "${reports[@]}"
 
-phase "docs (Doxygen, warnings are errors)"
-cmake --build build --target docs
+phase "docs (Doxygen, warnings are errors; the PDF; a browser looks at the pictures)"
+cmake --build build --target docs_pdf
+/usr/bin/python3 tools/docs_screenshot_test.py build/docs/html
 
 phase "build: clang, Debug, ASan + UBSan, warnings are errors"
 CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWGREF_SANITIZE=ON \
