@@ -14,7 +14,8 @@
 //     it; a second reply to the same initiation is refused (the kernel; not
 //     wireguard-go: DIVERGES).
 //   - Responses (§5.4.3): one to an index the target never used is ignored;
-//     one sent twice makes one session.
+//     one sent twice makes one session; one with a wrong mac1 is ignored
+//     (§5.4.4; the case lab 9 asks a student to write, marked `// [lab-9]`).
 //   - Having answered our initiation, the target sends none of its own for
 //     REKEY_TIMEOUT (§6.4: the kernel counts responses), and a response to
 //     the initiation it abandoned for ours is ignored (crossed initiations).
@@ -270,6 +271,23 @@ Outcome unknown_index_response(CaseContext& c) {
                 hex(initiation->initiation.consumed.initiator_index) + "): ignored, no data followed");
 }
 
+// [lab-9]
+Outcome response_bad_mac1(CaseContext& c) {
+    // §5.4.4: every handshake message carries mac1, keyed by its receiver's
+    // public key, and one whose mac1 is wrong is dropped before any other
+    // work: a response included, though it answers an initiation of ours.
+    if (!c.fourth) return skip(no_identity(4));
+    const auto initiation = fresh_initiation(c, *c.fourth);
+    if (!initiation) return skip("no initiation from the target to identity 4");
+    const auto sent = c.fourth->peer.respond(c.fourth->port, initiation->initiation, std::nullopt, ProbePeer::Mac1::wrong);
+    if (!sent) return skip("could not make a response");
+    if (data_arrives(c, c.fourth->port, sent->session, c.config.silence_wait)) {
+        return fail("a response with a wrong mac1 made a session: the target sent data on it (5.4.4: it must be dropped)");
+    }
+    return pass("a response with one bit of its mac1 flipped: ignored, no data followed");
+}
+// [lab-9]
+
 Outcome response_once(CaseContext& c) {
     if (!c.fourth) return skip(no_identity(4));
     const auto initiation = fresh_initiation(c, *c.fourth);
@@ -435,6 +453,9 @@ const CaseDefinition kCases[] = {
     {"initiator.staged_to_new_endpoint", "2.1", "on key confirmation, what waited goes to the new endpoint", false,
      staged_to_new_endpoint},
     {"initiator.unknown_index_response", "5.4.3", "a response to an index it never used is ignored", false, unknown_index_response},
+    // [lab-9]
+    {"initiator.response_bad_mac1", "5.4.4", "a response with a wrong mac1 is ignored", false, response_bad_mac1},
+    // [lab-9]
     {"initiator.response_once", "5.4.3", "a response sent twice makes one session", false, response_once},
     {"initiator.roaming_authenticated_only", "2.1", "a forged or replayed data message from a new address moves nothing",
      false, roaming_authenticated_only},

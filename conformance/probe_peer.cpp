@@ -192,7 +192,7 @@ std::optional<ProbePeer::TargetInitiation> ProbePeer::open_initiation(ByteView d
 }
 
 std::optional<ProbePeer::Responded> ProbePeer::respond(Port port, const TargetInitiation& initiation,
-                                                       std::optional<std::uint32_t> receiver) {
+                                                       std::optional<std::uint32_t> receiver, Mac1 mac1) {
     handshake::ResponseParameters params;
     std::array<std::uint8_t, crypto::kKeySize> random{};
     rng_.fill(random);
@@ -204,6 +204,7 @@ std::optional<ProbePeer::Responded> ProbePeer::respond(Port port, const TargetIn
     auto keys = handshake::create_response(consumed, params, response);
     if (!keys) return std::nullopt;
     cookie::add_macs(response, target_macs_.mac1_key, std::nullopt);
+    if (mac1 == Mac1::wrong) wire::Response::mac1.in(response)[0] ^= 1;
     network_.send(port, response);
     if (initiation.consumed.timestamp.is_after(latest_target_timestamp_)) latest_target_timestamp_ = initiation.consumed.timestamp;
     return Responded{Session{std::move(*keys), 0, port}, Bytes(response.begin(), response.end())};

@@ -112,13 +112,15 @@ public:
 
     /// The responder's side (§5.4.3): answers `initiation` from `port`. With
     /// `receiver`, the response names that index instead of the initiator's
-    /// (an index the target never used). The session and the bytes sent.
+    /// (an index the target never used); with Mac1::wrong, its mac1 has one
+    /// bit flipped (§5.4.4). The session and the bytes sent.
     struct Responded {
         Session session;
         Bytes response;
     };
+    enum class Mac1 { right, wrong };
     std::optional<Responded> respond(Port port, const TargetInitiation& initiation,
-                                     std::optional<std::uint32_t> receiver = std::nullopt);
+                                     std::optional<std::uint32_t> receiver = std::nullopt, Mac1 mac1 = Mac1::right);
     /// The usual responder: opens `initiation`, requires a newer timestamp
     /// than the last one answered (§5.1), answers, returns the session.
     std::optional<Session> respond(Port port, ByteView initiation);

@@ -385,6 +385,20 @@ m('receive_expiry_by_count_removed', '6.1', 'keys go on receiving after the rece
   (D, '''    return !timers::receiving_expired(keypair.age(now));''', '''    auto age = keypair.age(now);
     age.messages_received = 0;
     return !timers::receiving_expired(age);'''))
+m('response_mac1_unchecked_when_idle', '5.4.4', 'an idle initiator takes a response whose mac1 is wrong',
+  'initiator.response_bad_mac1', 'yes',
+  (R, '''    if (!admit_handshake(from, message.bytes(), message.sender(), now, out)) return;
+    const auto owner = indices_.owner(message.receiver());''', '''    if (load_.under_load(now) && !admit_handshake(from, message.bytes(), message.sender(), now, out)) return;
+    const auto owner = indices_.owner(message.receiver());'''))
+m('initiation_mac1_unchecked_when_idle', '5.4.4', 'an idle responder answers an initiation whose mac1 is wrong',
+  'handshake.bad_mac1', 'yes',
+  (R, '''    if (!admit_handshake(from, message.bytes(), message.sender(), now, out)) return;
+    auto consumed = handshake::consume_initiation(message, identity_, *this);''', '''    if (!load_.under_load(now)) {
+        load_.record_handshake(now);  // the load is still counted; only mac1 goes unchecked
+    } else if (!admit_handshake(from, message.bytes(), message.sender(), now, out)) {
+        return;
+    }
+    auto consumed = handshake::consume_initiation(message, identity_, *this);'''))
 if __name__ == '__main__':
     for mm in M:
         make(*mm[:5], mm[5])
