@@ -9,7 +9,7 @@
 #     changes. Targets run side by side, FUZZ_JOBS at a time (default: the
 #     number of cores). Prints runs, exec/s and coverage per target.
 #
-#   tools/fuzz.sh --long EXECUTIONS [--table FILE] [--max-time SECONDS] [TARGET[=EXECUTIONS]...]
+#   tools/fuzz.sh --long EXECUTIONS [--table FILE] [--ledger FILE] [--max-time SECONDS] [TARGET[=EXECUTIONS]...]
 #     Long mode, with figures: each target for EXECUTIONS runs (-runs=N; a
 #     TARGET=N argument gives that target its own budget), over a working
 #     copy of fuzz/corpus/<target>/, one target at a time unless FUZZ_JOBS
@@ -22,7 +22,10 @@
 #     edges) of the committed corpus and of the merged one are measured by
 #     running the target over each with -runs=0; when the merged one covers
 #     more edges, it replaces fuzz/corpus/<target>/ (otherwise nothing
-#     changes). A Markdown table goes to FILE (default build-fuzz/fuzz-table.md).
+#     changes). A Markdown table goes to FILE (default build-fuzz/fuzz-table.md),
+#     and one CSV row per target is appended to the ledger (default
+#     fuzz/runs.csv, committed with the corpora): every long run ever made,
+#     so tools/fuzz_totals.py can add up what each target has run in all.
 #
 # Both modes run each target with -timeout=5 -rss_limit_mb=2048 inside an
 # outer `timeout` (a backstop sized from the budget), and exit 1 if any
@@ -34,11 +37,12 @@ root=$(pwd)
 build=$root/build-fuzz
 artifacts=$build/artifacts
 usage="usage: tools/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
-       tools/fuzz.sh --long EXECUTIONS [--table FILE] [--max-time SECONDS] [TARGET[=EXECUTIONS]...]"
+       tools/fuzz.sh --long EXECUTIONS [--table FILE] [--ledger FILE] [--max-time SECONDS] [TARGET[=EXECUTIONS]...]"
 
 # ---- arguments -----------------------------------------------------------------
 mode=short
 table=$build/fuzz-table.md
+ledger=$root/fuzz/runs.csv
 max_time=86400
 declare -A budget=()  # long mode: executions per target
 if [[ ${1:-} == --long ]]; then
@@ -49,6 +53,7 @@ if [[ ${1:-} == --long ]]; then
   while [[ $# -gt 0 && $1 == --* ]]; do
     case $1 in
       --table) table=$2; shift 2 ;;
+      --ledger) ledger=$2; shift 2 ;;
       --max-time) max_time=$2; shift 2 ;;
       *) echo "$usage" >&2; exit 2 ;;
     esac
@@ -138,7 +143,8 @@ run_long() {
   local committed=$root/fuzz/corpus/$target corpus=$work/corpus-$target merged=$work/merged-$target
   mkdir -p "$committed" "$corpus" "$merged"
   cp -R "$committed/." "$corpus/"
-  local start=$SECONDS
+  local start=$SECONDS started
+  started=$(date -u +%Y-%m-%dT%H:%M)
   fuzz "$target" "$corpus" $((max_time + 600)) -runs="$runs" -max_total_time="$max_time"
   local fuzz_seconds=$((SECONDS - start))
   # The merge keeps every committed file (the fresh directory starts as a
@@ -171,6 +177,11 @@ run_long() {
     "$files_before" "$kb_before" "$(files_of "$committed")" "$(kb_of "$committed")" \
     "$([[ $updated == yes ]] && echo ', updated' || true)" "$findings" \
     "$(awk -v s="$fuzz_seconds" 'BEGIN { printf "%.1f", s / 60 }')" >"$work/$target.row"
+  # The ledger's row: the same figures, as numbers (findings: files found).
+  printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$started" "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+    "$target" "$(stat_of "$target" number_of_executed_units)" "$runs" "$(stat_of "$target" average_exec_per_sec)" \
+    "${cov_before:-}" "${cov_after:-}" "$(files_of "$committed")" "$(find "$work/found-$target" -type f | wc -l)" \
+    "$(awk -v s="$fuzz_seconds" 'BEGIN { printf "%.1f", s / 60 }')" >"$work/$target.csv"
 }
 
 # ---- run -----------------------------------------------------------------------
@@ -226,6 +237,9 @@ if [[ $mode == long ]]; then
   echo
   cat "$table"
   echo "fuzz.sh: table written to $table"
+  [[ -s $ledger ]] || echo "started_utc,commit,target,executions,budget,exec_per_second,edges_before,edges_after,files_after,findings,minutes" >"$ledger"
+  for target in "${targets[@]}"; do cat "$work/$target.csv"; done >>"$ledger"
+  echo "fuzz.sh: ${#targets[@]} rows added to $ledger (totals: tools/fuzz_totals.py)"
 fi
 
 if [[ $status -ne 0 ]]; then

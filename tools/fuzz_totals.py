@@ -1,0 +1,89 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""How much each fuzz target has run, in all: the sum of every long run in
+the ledger fuzz/runs.csv (tools/fuzz.sh --long appends a row per target).
+
+Each long run starts from the corpus the previous one committed, so the runs
+of a target add up as one long run broken into pieces would: what carries
+over is the corpus, what is lost is libFuzzer's in-memory state (its mutation
+statistics). The table says both the total and the longest single run.
+
+The goals are the issue's (issue 8): 10^8 executions for a parser, 10^7 for
+the two targets that run whole Devices (`device`, `session`), whose inputs
+each cost handshakes and so run a thousand times slower.
+
+  tools/fuzz_totals.py                 print the table (Markdown)
+  tools/fuzz_totals.py --check [FILE]  the table between FILE's markers
+                                       (default docs/reliability.md) is
+                                       current (CTest: fuzz_totals_are_current)
+  tools/fuzz_totals.py --update [FILE] rewrite it there
+"""
+import csv
+import pathlib
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+LEDGER = ROOT / "fuzz" / "runs.csv"
+BEGIN, END = "<!-- fuzz-totals: begin -->", "<!-- fuzz-totals: end -->"
+WHOLE_DEVICE = {"device", "session"}
+
+
+def goal(target):
+    return 10**7 if target in WHOLE_DEVICE else 10**8
+
+
+def power(n):
+    """1.3 × 10^7, as the chapter writes figures."""
+    exponent = len(str(int(n))) - 1
+    mantissa = n / 10**exponent
+    return f"10^{exponent}" if round(mantissa, 1) == 1.0 else f"{mantissa:.1f} × 10^{exponent}"
+
+
+def totals(rows):
+    by_target = {}
+    for row in rows:
+        by_target.setdefault(row["target"], []).append(row)
+    lines = [
+        "| target | long runs | executions in all | longest run | goal | edges now | corpus files | findings | fuzzing time |",
+        "|---|---:|---:|---:|---|---:|---:|---:|---:|",
+    ]
+    for target, runs in sorted(by_target.items(), key=lambda kv: (kv[0] in WHOLE_DEVICE, kv[0])):
+        executions = [int(r["executions"]) for r in runs]
+        total = sum(executions)
+        reached = "reached" if total >= goal(target) else f"{100 * total / goal(target):.0f} % of {power(goal(target))}"
+        last = runs[-1]
+        minutes = sum(float(r["minutes"]) for r in runs)
+        time = f"{minutes / 60:.1f} h" if minutes >= 90 else f"{minutes:.0f} min"
+        lines.append(
+            f"| `{target}` | {len(runs)} | {power(total)} | {power(max(executions))} | {reached} "
+            f"| {max(int(r['edges_after']) for r in runs)} | {last['files_after']} "
+            f"| {sum(int(r['findings']) for r in runs)} | {time} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv):
+    with LEDGER.open(newline="") as f:
+        table = totals(list(csv.DictReader(f)))
+    if len(argv) < 2:
+        sys.stdout.write(table)
+        return 0
+    if argv[1] not in ("--check", "--update"):
+        raise SystemExit(__doc__)
+    doc = pathlib.Path(argv[2]) if len(argv) > 2 else ROOT / "docs" / "reliability.md"
+    text = doc.read_text()
+    if text.count(BEGIN) != 1 or text.count(END) != 1:
+        raise SystemExit(f"fuzz_totals: {doc} needs one '{BEGIN}' line and one '{END}' line")
+    head, rest = text.split(BEGIN + "\n")
+    _, tail = rest.split(END)
+    updated = head + BEGIN + "\n" + table + END + tail
+    if argv[1] == "--update":
+        doc.write_text(updated)
+        return 0
+    if updated != text:
+        print(f"fuzz_totals: the table in {doc} is not what fuzz/runs.csv adds up to; run tools/fuzz_totals.py --update")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
