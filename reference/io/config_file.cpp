@@ -7,7 +7,6 @@
 #include <charconv>
 
 #include "crypto/key_text.hpp"
-#include "io/socket_address.hpp"
 
 namespace wg::io {
 namespace {
@@ -30,7 +29,7 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-Result<DeviceChange, ChangeError> parse_config(std::string_view text) {
+Result<DeviceChange, ChangeError> parse_config(std::string_view text, const NameLookup& lookup) {
     DeviceChange change;
     change.replace_peers = true;  // setconf semantics: the file is the whole truth
     enum class Section { none, interface, peer } section = Section::none;
@@ -117,7 +116,7 @@ Result<DeviceChange, ChangeError> parse_config(std::string_view text) {
                 }
             } else if (is("Endpoint")) {
                 std::string why;
-                peer.endpoint = resolve_endpoint(value, why);
+                peer.endpoint = resolve_endpoint(value, why, lookup);
                 if (!peer.endpoint) return error("Endpoint: " + why);
             } else if (is("PersistentKeepalive")) {
                 std::uint16_t seconds = 0;

@@ -69,3 +69,49 @@ TEST_CASE("An Endpoint may be a host name, resolved as wg resolves it", "[config
     CHECK(endpoint->port == 51820);
     CHECK((endpoint->address.to_string() == "127.0.0.1" || endpoint->address.to_string() == "::1"));
 }
+
+TEST_CASE("An Endpoint's host name is checked before any resolver is asked", "[config]") {
+    // A resolver that stays in the process and remembers what it was asked.
+    std::vector<std::string> asked;
+    const io::NameLookup lookup = [&asked](const std::string& name, std::string&) -> std::optional<IpAddress> {
+        asked.push_back(name);
+        return IpAddress::v4({192, 0, 2, 7});
+    };
+    const std::string head = "[Peer]\nPublicKey = GtL7fZc/bLnqZldpVofMCD6hDjrK28SsdLxevJ+qtKU=\nEndpoint = ";
+
+    SECTION("a name is asked about, and its port kept") {
+        auto change = io::parse_config(head + "peer-1.example_net:51820\n", lookup);
+        REQUIRE(change.ok());
+        CHECK(asked == std::vector<std::string>{"peer-1.example_net"});
+        CHECK(change.value().peers.front().endpoint->to_string() == "192.0.2.7:51820");
+    }
+    SECTION("in brackets, an IPv6 address with a zone is asked about without them") {
+        REQUIRE(io::parse_config(head + "[fe80::1%eth0]:51820\n", lookup).ok());
+        CHECK(asked == std::vector<std::string>{"fe80::1%eth0"});
+    }
+    SECTION("a name no resolver could hold is refused without a query") {
+        // The first would reach getaddrinfo as "192" (a NUL ends a C string),
+        // which reads it as 0.0.0.192: an endpoint nobody wrote.
+        for (const std::string& endpoint : {std::string("192\0\0.0.2.1:51820", 17), std::string("peer one:51820"),
+                                           std::string("peer\x05:51820"), std::string("[fe80::1%eth0 x]:1"),
+                                           std::string(254, 'a') + ":51820", std::string("fe80::1%eth0:51820"),
+                                           std::string("peer:"), std::string("peer:65536"), std::string("peer:+1"),
+                                           std::string(":51820"), std::string("peer")}) {
+            INFO("Endpoint = " << endpoint);
+            auto change = io::parse_config(head + endpoint + "\n", lookup);
+            REQUIRE_FALSE(change.ok());
+            CHECK(change.error().line == 3);
+            CHECK(change.error().message.find("expected HOST:PORT") != std::string::npos);
+        }
+        CHECK(asked.empty());
+    }
+    SECTION("a name the resolver does not know is the resolver's error") {
+        const io::NameLookup unknown = [](const std::string& name, std::string& why) -> std::optional<IpAddress> {
+            why = "cannot resolve '" + name + "'";
+            return std::nullopt;
+        };
+        auto change = io::parse_config(head + "nowhere.invalid:1\n", unknown);
+        REQUIRE_FALSE(change.ok());
+        CHECK(change.error().message == "Endpoint: cannot resolve 'nowhere.invalid'");
+    }
+}

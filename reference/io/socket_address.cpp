@@ -6,6 +6,9 @@
 #include <netdb.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <cstring>
 
 namespace wg::io {
@@ -36,42 +39,64 @@ sockaddr_in6 dual_stack_address(const Endpoint& e) {
     return a;
 }
 
-std::optional<Endpoint> resolve_endpoint(std::string_view text, std::string& why) {
-    if (auto literal = Endpoint::parse(text)) return literal;
-    // [HOST]:PORT or HOST:PORT, the port after the last colon.
-    const auto colon = text.rfind(':');
-    if (colon == std::string_view::npos || colon + 1 == text.size()) {
-        why = "expected HOST:PORT or [HOST]:PORT, got '" + std::string(text) + "'";
-        return std::nullopt;
-    }
-    std::string host(text.substr(0, colon));
-    const std::string port(text.substr(colon + 1));
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-    if (host.empty() || port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 || std::stoul(port) > 65535) {
-        why = "expected HOST:PORT or [HOST]:PORT, got '" + std::string(text) + "'";
-        return std::nullopt;
-    }
+namespace {
+
+/// A name as a resolver holds names (RFC 1123 host names, and the '_' that
+/// /etc/hosts and DNS records carry in practice); in brackets also what an
+/// IPv6 address with a zone (fe80::1%eth0) is written with.
+bool could_be_a_name(std::string_view name, bool bracketed) {
+    if (name.empty() || name.size() > 253) return false;
+    return std::all_of(name.begin(), name.end(), [bracketed](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return std::isalnum(u) || c == '-' || c == '_' || c == '.' || (bracketed && (c == ':' || c == '%'));
+    });
+}
+
+}  // namespace
+
+std::optional<IpAddress> system_lookup(const std::string& name, std::string& why) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_DGRAM;
     addrinfo* found = nullptr;
-    const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found);
+    const int rc = ::getaddrinfo(name.c_str(), nullptr, &hints, &found);
     if (rc != 0 || !found) {
-        why = "cannot resolve '" + host + "': " + ::gai_strerror(rc);
+        why = "cannot resolve '" + name + "': " + ::gai_strerror(rc);
         return std::nullopt;
     }
-    Endpoint endpoint;
+    IpAddress address;
     if (found->ai_family == AF_INET) {
         const auto* a = reinterpret_cast<const sockaddr_in*>(found->ai_addr);
-        std::memcpy(endpoint.address.bytes.data(), &a->sin_addr, 4);
+        std::memcpy(address.bytes.data(), &a->sin_addr, 4);
     } else {
         const auto* a = reinterpret_cast<const sockaddr_in6*>(found->ai_addr);
-        endpoint.address.family = IpFamily::v6;
-        std::memcpy(endpoint.address.bytes.data(), &a->sin6_addr, 16);
+        address.family = IpFamily::v6;
+        std::memcpy(address.bytes.data(), &a->sin6_addr, 16);
     }
     ::freeaddrinfo(found);
-    endpoint.port = static_cast<std::uint16_t>(std::stoul(port));
-    return endpoint;
+    return address;
+}
+
+std::optional<Endpoint> resolve_endpoint(std::string_view text, std::string& why, const NameLookup& lookup) {
+    if (auto literal = Endpoint::parse(text)) return literal;
+    const auto refuse = [&] {
+        why = "expected HOST:PORT or [HOST]:PORT, HOST an address or a host name";
+        return std::nullopt;
+    };
+    // [HOST]:PORT or HOST:PORT, the port after the last colon.
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) return refuse();
+    std::string_view host = text.substr(0, colon);
+    const std::string_view port = text.substr(colon + 1);
+    const bool bracketed = host.size() >= 2 && host.front() == '[' && host.back() == ']';
+    if (bracketed) host = host.substr(1, host.size() - 2);
+    std::uint16_t port_number = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), port_number);
+    if (port.empty() || ec != std::errc{} || end != port.data() + port.size()) return refuse();
+    if (!could_be_a_name(host, bracketed)) return refuse();
+    const auto address = lookup(std::string(host), why);
+    if (!address) return std::nullopt;
+    return Endpoint{*address, port_number};
 }
 
 }  // namespace wg::io

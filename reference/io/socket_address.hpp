@@ -7,6 +7,7 @@
 
 #include <netinet/in.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,9 +22,20 @@ Endpoint endpoint_of(const sockaddr_in6& address);
 /// The address to give a dual-stack socket for `endpoint` (IPv4 as mapped IPv6).
 sockaddr_in6 dual_stack_address(const Endpoint& endpoint);
 
-/// HOST:PORT or [HOST]:PORT, HOST an address or a name (getaddrinfo, as `wg`
-/// resolves Endpoint lines: the first address the resolver gives). nullopt
-/// with `why` set when it cannot be had. Port 0 is allowed, as the kernel does.
-std::optional<Endpoint> resolve_endpoint(std::string_view text, std::string& why);
+/// Asks what address a host name stands for; nullopt with `why` set if none.
+using NameLookup = std::function<std::optional<IpAddress>(const std::string& name, std::string& why)>;
+
+/// The system's resolver, as `wg` asks it for Endpoint lines (getaddrinfo:
+/// /etc/hosts, then DNS): the first address it gives.
+std::optional<IpAddress> system_lookup(const std::string& name, std::string& why);
+
+/// HOST:PORT or [HOST]:PORT, HOST an address or a name. An address is read
+/// as it is; a name is checked first (letters, digits, '-', '_' and '.', at
+/// most 253 of them; inside brackets ':' and '%' too), so a name no resolver
+/// could hold, or one with a NUL that would cut it short, is refused without
+/// a query, and only then asked of `lookup`. nullopt with `why` set when it
+/// cannot be had. Port 0 is allowed, as the kernel does.
+std::optional<Endpoint> resolve_endpoint(std::string_view text, std::string& why,
+                                         const NameLookup& lookup = system_lookup);
 
 }  // namespace wg::io
