@@ -28,7 +28,11 @@
 #     so tools/fuzz_totals.py can add up what each target has run in all.
 #
 # Both modes run each target with -timeout=5 -rss_limit_mb=2048 inside an
-# outer `timeout` (a backstop sized from the budget), and exit 1 if any
+# outer `timeout` (a backstop sized from the budget), in a network namespace
+# of its own with no interface up (`unshare --net`, when this machine lets
+# us make one), so no input can make a target send anything anywhere (the
+# config_file target once sent fuzz-made host names to the DNS resolver),
+# and exit 1 if any
 # target crashed, leaked, timed out or broke a property: its log and
 # reproducer are kept under build-fuzz/artifacts/<target>/.
 set -euo pipefail
@@ -91,6 +95,16 @@ for target in "${targets[@]}"; do
   fi
 done
 
+# No network for the targets: probed, since a container may forbid new
+# namespaces; without one they run as before, and the run says so.
+isolate=()
+if unshare --net true 2>/dev/null; then
+  isolate=(unshare --net)
+  echo "== targets run without a network (unshare --net)"
+else
+  echo "== targets run on this machine's network (unshare --net is not permitted here)"
+fi
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/wgref-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$artifacts"
@@ -108,7 +122,7 @@ fuzz() {
   mkdir -p "$found"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     timeout --kill-after=10 "$cap" \
-    "$build/fuzz/fuzz_$target" "$@" -timeout=5 -rss_limit_mb=2048 \
+    "${isolate[@]}" "$build/fuzz/fuzz_$target" "$@" -timeout=5 -rss_limit_mb=2048 \
       -print_final_stats=1 -artifact_prefix="$found/" "$corpus" >"$work/$target.log" 2>&1 || rc=$?
   echo "$rc" >"$work/$target.rc"
 }
@@ -118,7 +132,7 @@ fuzz() {
 coverage() {
   local target=$1 corpus=$2
   ASAN_OPTIONS=detect_leaks=0 timeout --kill-after=10 1800 \
-    "$build/fuzz/fuzz_$target" -runs=0 -timeout=5 -rss_limit_mb=2048 -artifact_prefix="$work/found-$target/" "$corpus" 2>&1 |
+    "${isolate[@]}" "$build/fuzz/fuzz_$target" -runs=0 -timeout=5 -rss_limit_mb=2048 -artifact_prefix="$work/found-$target/" "$corpus" 2>&1 |
     sed -n 's/.*INITED cov: \([0-9]*\).*/\1/p' | tail -1
 }
 
@@ -153,7 +167,7 @@ run_long() {
   # times it ran, which keeps the corpus to a few hundred files).
   cp -R "$committed/." "$merged/"
   ASAN_OPTIONS=detect_leaks=0 timeout --kill-after=10 3600 \
-    "$build/fuzz/fuzz_$target" -merge=1 -use_counters=0 -timeout=5 -rss_limit_mb=2048 \
+    "${isolate[@]}" "$build/fuzz/fuzz_$target" -merge=1 -use_counters=0 -timeout=5 -rss_limit_mb=2048 \
       -artifact_prefix="$work/found-$target/" "$merged" "$corpus" >"$work/$target.merge.log" 2>&1 || true
   local cov_before cov_after updated=no
   cov_before=$(coverage "$target" "$committed")
