@@ -157,8 +157,9 @@ run_long() {
   local committed=$root/fuzz/corpus/$target corpus=$work/corpus-$target merged=$work/merged-$target
   mkdir -p "$committed" "$corpus" "$merged"
   cp -R "$committed/." "$corpus/"
-  local start=$SECONDS started
+  local start=$SECONDS started commit
   started=$(date -u +%Y-%m-%dT%H:%M)
+  commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
   fuzz "$target" "$corpus" $((max_time + 600)) -runs="$runs" -max_total_time="$max_time"
   local fuzz_seconds=$((SECONDS - start))
   # The merge keeps every committed file (the fresh directory starts as a
@@ -192,7 +193,7 @@ run_long() {
     "$([[ $updated == yes ]] && echo ', updated' || true)" "$findings" \
     "$(awk -v s="$fuzz_seconds" 'BEGIN { printf "%.1f", s / 60 }')" >"$work/$target.row"
   # The ledger's row: the same figures, as numbers (findings: files found).
-  printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$started" "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$started" "$commit" \
     "$target" "$(stat_of "$target" number_of_executed_units)" "$runs" "$(stat_of "$target" average_exec_per_sec)" \
     "${cov_before:-}" "${cov_after:-}" "$(files_of "$committed")" "$(find "$work/found-$target" -type f | wc -l)" \
     "$(awk -v s="$fuzz_seconds" 'BEGIN { printf "%.1f", s / 60 }')" >"$work/$target.csv"
