@@ -181,22 +181,23 @@ run_long() {
     cp -R "$merged" "$committed"
     updated=yes
   fi
-  local findings=0
-  findings=$(find "$work/found-$target" -type f | wc -l)
-  [[ $(cat "$work/$target.rc") == 0 ]] || findings="$findings (exit $(cat "$work/$target.rc"))"
-  local ran
-  ran=$(stat_of "$target" number_of_executed_units)
+  # The run's figures, read once, for the table's row and the ledger's.
+  local found executed rate files_after minutes
+  found=$(find "$work/found-$target" -type f | wc -l)
+  executed=$(stat_of "$target" number_of_executed_units)
+  rate=$(stat_of "$target" average_exec_per_sec)
+  files_after=$(files_of "$committed")
+  minutes=$(awk -v s="$fuzz_seconds" 'BEGIN { printf "%.1f", s / 60 }')
+  local findings=$found ran=$executed
+  [[ $(cat "$work/$target.rc") == 0 ]] || findings="$found (exit $(cat "$work/$target.rc"))"
   [[ ${ran:-0} -ge $runs ]] || ran="${ran:-?} of $runs (time cap)"
   printf '| `%s` | %s | %s | %s → %s | %s (%s KB) → %s (%s KB)%s | %s | %s min |\n' \
-    "$target" "$ran" "$(stat_of "$target" average_exec_per_sec)" "${cov_before:-?}" "${cov_after:-?}" \
-    "$files_before" "$kb_before" "$(files_of "$committed")" "$(kb_of "$committed")" \
-    "$([[ $updated == yes ]] && echo ', updated' || true)" "$findings" \
-    "$(awk -v s="$fuzz_seconds" 'BEGIN { printf "%.1f", s / 60 }')" >"$work/$target.row"
+    "$target" "$ran" "$rate" "${cov_before:-?}" "${cov_after:-?}" \
+    "$files_before" "$kb_before" "$files_after" "$(kb_of "$committed")" \
+    "$([[ $updated == yes ]] && echo ', updated' || true)" "$findings" "$minutes" >"$work/$target.row"
   # The ledger's row: the same figures, as numbers (findings: files found).
-  printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$started" "$commit" \
-    "$target" "$(stat_of "$target" number_of_executed_units)" "$runs" "$(stat_of "$target" average_exec_per_sec)" \
-    "${cov_before:-}" "${cov_after:-}" "$(files_of "$committed")" "$(find "$work/found-$target" -type f | wc -l)" \
-    "$(awk -v s="$fuzz_seconds" 'BEGIN { printf "%.1f", s / 60 }')" >"$work/$target.csv"
+  printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$started" "$commit" "$target" "$executed" "$runs" "$rate" \
+    "${cov_before:-}" "${cov_after:-}" "$files_after" "$found" "$minutes" >"$work/$target.csv"
 }
 
 # ---- run -----------------------------------------------------------------------
