@@ -72,9 +72,16 @@ else
 fi
 
 echo "== build (clang, libFuzzer + ASan + UBSan) in build-fuzz"
-CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DWGREF_FUZZ=ON -DWGREF_WERROR=ON -DWGREF_BENCHMARKS=OFF -DWGREF_DOCS=OFF >/dev/null
-cmake --build "$build" --target fuzz -j"$([[ $mode == short ]] && echo "$jobs" || nproc)"
+# Two runs started together (one queued behind another, say) would both run
+# ninja in build-fuzz/ and break its log ("failed recompaction"), so the
+# build step holds a lock: a second run waits here until the first has built.
+mkdir -p "$build"
+{
+  flock 9
+  CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DWGREF_FUZZ=ON -DWGREF_WERROR=ON -DWGREF_BENCHMARKS=OFF -DWGREF_DOCS=OFF >/dev/null
+  cmake --build "$build" --target fuzz -j"$([[ $mode == short ]] && echo "$jobs" || nproc)"
+} 9>"$build/.build.lock"
 
 targets=()
 for argument in "$@"; do
