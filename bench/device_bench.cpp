@@ -59,17 +59,38 @@ static void BM_DevicePipe(benchmark::State& state) {
 }
 BENCHMARK(BM_DevicePipe)->Arg(1420)->Arg(64);
 
+/// What the batched benchmarks share: two Devices whose crypto runs on
+/// `threads` threads, with a session already up, and a batch of kBatch
+/// copies of one packet of `size` bytes for a to send to b.
+struct BatchedTunnel {
+    static constexpr std::size_t kBatch = 64;
+    io::WorkerPool pool;  // before the pair: its Devices borrow it
+    DevicePair pair;
+    Bytes packet;
+    std::vector<ByteView> batch;
+
+    BatchedTunnel(std::size_t size, std::size_t threads)
+        : pool(threads - 1),
+          pair(1, options_for(pool)),
+          packet(make_ipv4_packet({203, 0, 113, 1}, {203, 0, 113, 2}, Bytes(size - 20, 0x5a))),
+          batch(kBatch, ByteView(packet)) {
+        establish_session(pair, packet);
+    }
+
+private:
+    static DeviceOptions options_for(io::WorkerPool& pool) {
+        DeviceOptions options;
+        options.parallel_for = pool.parallel_for();
+        return options;
+    }
+};
+
 static void BM_DevicePipeBatched(benchmark::State& state) {
     const auto size = static_cast<std::size_t>(state.range(0));
-    const auto threads = static_cast<std::size_t>(state.range(1));
-    constexpr std::size_t kBatch = 64;
-    io::WorkerPool pool(threads - 1);
-    DeviceOptions options;
-    options.parallel_for = pool.parallel_for();
-    DevicePair pair(1, options);
-    Device &a = pair.a, &b = pair.b;
-    const Bytes packet = make_ipv4_packet({203, 0, 113, 1}, {203, 0, 113, 2}, Bytes(size - 20, 0x5a));
-    const std::vector<ByteView> batch(kBatch, ByteView(packet));
+    BatchedTunnel tunnel(size, static_cast<std::size_t>(state.range(1)));
+    constexpr std::size_t kBatch = BatchedTunnel::kBatch;
+    Device &a = tunnel.pair.a, &b = tunnel.pair.b;
+    const auto& batch = tunnel.batch;
     Outbox to_b, to_a;
     Time now{0};
     std::vector<ReceivedDatagram> arriving;
@@ -79,11 +100,10 @@ static void BM_DevicePipeBatched(benchmark::State& state) {
         to.receive_datagrams(arriving, now, into);
         from.clear();
     };
-    establish_session(pair, packet);
     std::size_t delivered = 0;
     for (auto _ : state) {
         a.send_packets(batch, now, to_b);
-        carry(to_b, b, pair.a_endpoint, to_a);
+        carry(to_b, b, tunnel.pair.a_endpoint, to_a);
         delivered += to_a.to_interface().size();
         to_a.clear();
     }
@@ -101,19 +121,14 @@ BENCHMARK(BM_DevicePipeBatched)->Args({1420, 1})->Args({1420, 2})->UseRealTime()
 /// receive_datagrams of datagrams a sealed beforehand, outside the timing).
 static void BM_DeviceOneWayBatched(benchmark::State& state) {
     const bool sending = state.range(0) == 0;
-    const auto threads = static_cast<std::size_t>(state.range(1));
-    constexpr std::size_t kSize = 1420, kBatch = 64, kStock = 256;
-    io::WorkerPool pool(threads - 1);
-    DeviceOptions options;
-    options.parallel_for = pool.parallel_for();
-    DevicePair pair(1, options);
-    Device &a = pair.a, &b = pair.b;
-    const Bytes packet = make_ipv4_packet({203, 0, 113, 1}, {203, 0, 113, 2}, Bytes(kSize - 20, 0x5a));
-    const std::vector<ByteView> batch(kBatch, ByteView(packet));
+    constexpr std::size_t kSize = 1420, kStock = 256;
+    BatchedTunnel tunnel(kSize, static_cast<std::size_t>(state.range(1)));
+    constexpr std::size_t kBatch = BatchedTunnel::kBatch;
+    Device &a = tunnel.pair.a, &b = tunnel.pair.b;
+    const auto& batch = tunnel.batch;
     Outbox to_b, to_a;
     const Time now{0};
     std::vector<ReceivedDatagram> arriving;
-    establish_session(pair, packet);
     // For opening: a stock of sealed batches, refilled outside the timing.
     std::vector<Bytes> stock;
     std::size_t used = kStock;
@@ -140,7 +155,7 @@ static void BM_DeviceOneWayBatched(benchmark::State& state) {
             state.ResumeTiming();
         }
         arriving.clear();
-        for (std::size_t i = 0; i < kBatch; ++i) arriving.push_back({pair.a_endpoint, stock[used * kBatch + i]});
+        for (std::size_t i = 0; i < kBatch; ++i) arriving.push_back({tunnel.pair.a_endpoint, stock[used * kBatch + i]});
         ++used;
         b.receive_datagrams(arriving, now, to_a);
         done += to_a.to_interface().size();
