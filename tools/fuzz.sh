@@ -22,7 +22,9 @@
 #     edges) of the committed corpus and of the merged one are measured by
 #     running the target over each with -runs=0; when the merged one covers
 #     more edges, it replaces fuzz/corpus/<target>/ (otherwise nothing
-#     changes). A Markdown table goes to FILE (default build-fuzz/fuzz-table.md),
+#     changes), and tools/fuzz_gain.py lists under the table the functions
+#     and source lines the new files reach. A Markdown table goes to FILE
+#     (default build-fuzz/fuzz-table.md),
 #     and one CSV row per target is appended to the ledger (default
 #     fuzz/runs.csv, committed with the corpora): every long run ever made,
 #     so tools/fuzz_totals.py can add up what each target has run in all.
@@ -184,6 +186,7 @@ run_long() {
   files_before=$(files_of "$committed")
   kb_before=$(kb_of "$committed")
   if [[ $(cat "$work/$target.rc") == 0 && ${cov_after:-0} -gt ${cov_before:-0} ]]; then
+    cp -R "$committed" "$work/before-$target"  # for the report of what the new files reach
     rm -rf "$committed"
     cp -R "$merged" "$committed"
     updated=yes
@@ -258,6 +261,19 @@ if [[ $mode == long ]]; then
     for target in "${targets[@]}"; do cat "$work/$target.row"; done
   } >"$table"
   echo
+  # Where an updated corpus's new edges are (tools/fuzz_gain.py: functions
+  # and source lines), under the table, from the corpus the run started with.
+  for target in "${targets[@]}"; do
+    [[ -d $work/before-$target ]] || continue
+    if [[ -x /usr/bin/python3 ]]; then
+      { echo; echo "What the new \`$target\` files reach (tools/fuzz_gain.py):"; echo; echo '```'
+        /usr/bin/python3 "$root/tools/fuzz_gain.py" "$target" --before "$work/before-$target" \
+          --name-before "the corpus this run started with" 2>&1 || true
+        echo '```'; } >>"$table"
+    else
+      echo "fuzz.sh: no /usr/bin/python3 here; tools/fuzz_gain.py $target says where the new edges are" >&2
+    fi
+  done
   cat "$table"
   echo "fuzz.sh: table written to $table"
   [[ -s $ledger ]] || echo "started_utc,commit,target,executions,budget,exec_per_second,edges_before,edges_after,files_after,findings,minutes" >"$ledger"

@@ -16,11 +16,13 @@ any is.
   tools/fuzz_gain.py TARGET [--before REV] [--after DIR] [--binary PATH]
 
   --before REV  the committed corpus fuzz/corpus/TARGET at git revision REV
-                (default HEAD)
+                (default HEAD), or a directory (tools/fuzz.sh --long gives
+                it the corpus it started from)
   --after DIR   the corpus to compare with it (default fuzz/corpus/TARGET,
                 the working tree's: what a long run just wrote)
   --binary PATH the fuzz target (default build-fuzz/fuzz/fuzz_TARGET, as
                 tools/fuzz.sh builds it)
+  --name-before TEXT  what to call the corpus before, in the report
 
 Example, after a long run that updated the device corpus:
 
@@ -189,6 +191,7 @@ def main():
     parser.add_argument("--before", default="HEAD")
     parser.add_argument("--after")
     parser.add_argument("--binary")
+    parser.add_argument("--name-before")
     args = parser.parse_args()
     binary = pathlib.Path(args.binary or ROOT / "build-fuzz" / "fuzz" / f"fuzz_{args.target}")
     after_dir = pathlib.Path(args.after or ROOT / "fuzz" / "corpus" / args.target)
@@ -197,12 +200,16 @@ def main():
     if not after_dir.is_dir():
         sys.exit(f"fuzz_gain: no directory {after_dir}")
     with tempfile.TemporaryDirectory(prefix="wgref-fuzz-gain.") as work:
-        before_dir = pathlib.Path(work)
-        files_before = committed_corpus(args.target, args.before, before_dir)
+        if pathlib.Path(args.before).is_dir():
+            before_dir, label = pathlib.Path(args.before), str(args.before)
+            files_before = sum(1 for f in before_dir.iterdir() if f.is_file())
+        else:
+            before_dir, label = pathlib.Path(work), f"corpus at {args.before}"
+            files_before = committed_corpus(args.target, args.before, before_dir)
         before = parse(run_target(binary, before_dir))
         after = parse(run_target(binary, after_dir))
     files_after = sum(1 for f in after_dir.iterdir() if f.is_file())
-    report(args.target, f"corpus at {args.before}", str(after_dir), before, after, files_before, files_after)
+    report(args.target, args.name_before or label, str(after_dir), before, after, files_before, files_after)
 
 
 if __name__ == "__main__":
