@@ -111,8 +111,9 @@ def short_function(name):
 
 def short_path(where, root):
     """A path inside the tree relative to it; a library header normalised
-    (`/usr/bin/../lib/gcc/...` -> `/usr/lib/gcc/...`). Line 0 (code the
-    compiler made without a line) stays as it is."""
+    (`/usr/bin/../lib/gcc/x86_64-linux-gnu/12/../../../../include/c++/12/...`
+    -> `/usr/include/c++/12/...`). Line 0 (code the compiler made without a
+    line) stays as it is."""
     path, _, line = where.rpartition(":")
     path = os.path.normpath(path)
     if path.startswith(root.rstrip("/") + "/"):
@@ -148,9 +149,12 @@ def run_target(binary, corpus):
     tools/fuzz.sh runs it."""
     isolate = ["unshare", "--net"] if subprocess.run(["unshare", "--net", "true"], capture_output=True).returncode == 0 else []
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
-    result = subprocess.run(
-        isolate + [str(binary), "-runs=0", "-print_coverage=1", "-timeout=5", "-rss_limit_mb=2048", str(corpus)],
-        capture_output=True, text=True, errors="replace", env=env, timeout=1800)
+    try:
+        result = subprocess.run(
+            isolate + [str(binary), "-runs=0", "-print_coverage=1", "-timeout=5", "-rss_limit_mb=2048", str(corpus)],
+            capture_output=True, text=True, errors="replace", env=env, timeout=1800)
+    except subprocess.TimeoutExpired:
+        sys.exit(f"fuzz_gain: {binary} took more than 30 minutes over {corpus}")
     if "INITED" not in result.stderr:
         sys.exit(f"fuzz_gain: {binary} did not run over {corpus}:\n{result.stderr[-2000:]}")
     return result.stderr
