@@ -34,6 +34,7 @@ new files do not touch is noise; the lines are the evidence.
 """
 import argparse
 import collections
+import functools
 import os
 import pathlib
 import re
@@ -143,15 +144,20 @@ def gains(before, after):
     return functions, sorted(((edges, where) for where, edges in lines.items()), key=lambda g: (-g[0], g[1]))
 
 
+@functools.cache
+def isolation():
+    """`unshare --net` when this machine lets us make a namespace (probed
+    once, as tools/fuzz.sh does), else nothing."""
+    return ["unshare", "--net"] if subprocess.run(["unshare", "--net", "true"], capture_output=True).returncode == 0 else []
+
+
 def run_target(binary, corpus):
     """The target over every input once, coverage printed; bounded in time
-    and without a network (when this machine lets us make a namespace), as
-    tools/fuzz.sh runs it."""
-    isolate = ["unshare", "--net"] if subprocess.run(["unshare", "--net", "true"], capture_output=True).returncode == 0 else []
+    and without a network, as tools/fuzz.sh runs it."""
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
     try:
         result = subprocess.run(
-            isolate + [str(binary), "-runs=0", "-print_coverage=1", "-timeout=5", "-rss_limit_mb=2048", str(corpus)],
+            isolation() + [str(binary), "-runs=0", "-print_coverage=1", "-timeout=5", "-rss_limit_mb=2048", str(corpus)],
             capture_output=True, text=True, errors="replace", env=env, timeout=1800)
     except subprocess.TimeoutExpired:
         sys.exit(f"fuzz_gain: {binary} took more than 30 minutes over {corpus}")
@@ -166,12 +172,14 @@ def committed_corpus(target, revision, into):
                              capture_output=True, text=True)
     if listing.returncode != 0:
         sys.exit(f"fuzz_gain: no fuzz/corpus/{target} at {revision}")
-    names = listing.stdout.split()
-    for name in names:
+    for name in listing.stdout.split():
         blob = subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:fuzz/corpus/{target}/{name}"],
                               capture_output=True, check=True).stdout
         (into / name).write_bytes(blob)
-    return len(names)
+
+
+def files_in(directory):
+    return sum(1 for f in directory.iterdir() if f.is_file())
 
 
 def report(target, label_before, label_after, before, after, files_before, files_after):
@@ -206,14 +214,13 @@ def main():
     with tempfile.TemporaryDirectory(prefix="wgref-fuzz-gain.") as work:
         if pathlib.Path(args.before).is_dir():
             before_dir, label = pathlib.Path(args.before), str(args.before)
-            files_before = sum(1 for f in before_dir.iterdir() if f.is_file())
         else:
             before_dir, label = pathlib.Path(work), f"corpus at {args.before}"
-            files_before = committed_corpus(args.target, args.before, before_dir)
+            committed_corpus(args.target, args.before, before_dir)
         before = parse(run_target(binary, before_dir))
         after = parse(run_target(binary, after_dir))
-    files_after = sum(1 for f in after_dir.iterdir() if f.is_file())
-    report(args.target, args.name_before or label, str(after_dir), before, after, files_before, files_after)
+        files_before = files_in(before_dir)
+    report(args.target, args.name_before or label, str(after_dir), before, after, files_before, files_in(after_dir))
 
 
 if __name__ == "__main__":
