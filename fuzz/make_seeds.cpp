@@ -313,6 +313,107 @@ private:
     Script s_;
 };
 
+/// Stories for batch.cpp, written as it reads them. A batch arriving reads
+/// one choice per datagram on the wire to that host, so each `arrive` below
+/// names exactly as many as the story has put there.
+class BatchScript {
+public:
+    explicit BatchScript(std::uint8_t setting) { s_.integer(255, setting); }
+    enum Twist { as_sent = 0, twice = 4, from_elsewhere = 6, junk_first = 7 };
+    /// Host x sends one packet per payload, each to the peer.
+    BatchScript& send(int x, const std::vector<std::string>& payloads) {
+        s_.in_range(0, 6, 0);
+        s_.in_range(0, 1, x);
+        s_.in_range(1, 16, static_cast<std::int64_t>(payloads.size()));
+        for (const auto& payload : payloads) {
+            s_.in_range(0, 3, 0);
+            s_.string(as_bytes(payload));
+        }
+        return *this;
+    }
+    /// The datagrams on the wire to host x arrive as one batch, each with its twist.
+    BatchScript& arrive(int x, const std::vector<Twist>& twists) {
+        s_.in_range(0, 6, 2);
+        s_.in_range(0, 1, x);
+        s_.in_range(1, 16, static_cast<std::int64_t>(twists.size()));
+        for (const Twist t : twists) {
+            s_.in_range(0, 7, t);
+            if (t == from_elsewhere) s_.in_range(0, 3, 3);  // a stranger
+            if (t == junk_first) s_.string(as_bytes("not a message"));
+        }
+        return *this;
+    }
+    BatchScript& seconds(int n) {
+        s_.in_range(0, 6, 5);
+        s_.boolean(false);
+        s_.in_range(0, 300, n);
+        return *this;
+    }
+    BatchScript& psk(int which, std::uint8_t fill) {
+        s_.in_range(0, 6, 6);
+        s_.in_range(0, 6, 0);
+        s_.in_range(1, 3, which);
+        s_.integer(255, fill);
+        return *this;
+    }
+    BatchScript& readd_peer() {
+        s_.in_range(0, 6, 6);
+        s_.in_range(0, 6, 2);
+        return *this;
+    }
+    BatchScript& new_identity(std::uint8_t fill) {
+        s_.in_range(0, 6, 6);
+        s_.in_range(0, 6, 3);
+        s_.raw(Bytes(32, fill));
+        s_.in_range(0, 7, 1);  // a key, not none
+        s_.boolean(true);      // b learns it
+        return *this;
+    }
+    Bytes finish() const { return s_.finish(); }
+
+private:
+    Script s_;
+};
+
+void batch_seeds() {
+    using B = BatchScript;
+    // Data both ways in batches: one datagram twice (a replay inside the batch), junk among them.
+    seed("batch", "data-both-ways",
+         B(0).send(0, {"one", "two", "three", "four"})
+             .arrive(1, {B::as_sent, B::twice, B::junk_first, B::as_sent})
+             .send(1, {"five", "six", "seven"})
+             .arrive(0, {B::as_sent, B::as_sent, B::twice})
+             .finish());
+    // Past REKEY_AFTER_TIME (§6.2): a's next batch carries data and a new
+    // initiation; b's response and a's keepalive follow; parallel jobs odd first.
+    seed("batch", "rekey-inside-a-batch",
+         B(8).seconds(125)
+             .send(0, {"after", "two", "minutes"})
+             .arrive(1, {B::as_sent, B::as_sent, B::as_sent, B::as_sent})
+             .arrive(0, {B::as_sent})
+             .arrive(1, {B::as_sent})
+             .send(0, {"on the new keys"})
+             .arrive(1, {B::twice})
+             .finish());
+    // Under load from the start (§5.4.7): the first handshake meets a cookie
+    // reply; a retries after REKEY_TIMEOUT with mac2.
+    seed("batch", "under-load", B(1).arrive(0, {B::as_sent}).seconds(6).arrive(1, {B::as_sent}).arrive(0, {B::as_sent}).finish());
+    // Reconfiguration between batches: a PSK on both (§5.2), a removed from b
+    // and added again (b's sessions gone), a new identity for a that b learns,
+    // then a handshake on a's next packet.
+    seed("batch", "reconfigured",
+         B(4).psk(3, 9)
+             .readd_peer()
+             .send(0, {"to a b that forgot us"})
+             .arrive(1, {B::as_sent})
+             .new_identity(0x31)
+             .send(0, {"with a new key"})
+             .arrive(1, {B::as_sent})
+             .arrive(0, {B::as_sent})
+             .arrive(1, {B::as_sent, B::from_elsewhere})
+             .finish());
+}
+
 void session_seeds() {
     using S = SessionScript;
     constexpr int kRekeyTimeout = 0, kRekeyAfterTime = 2, kRejectAfterTime = 3, kCookieValidity = 5, kThreeRejects = 7;
@@ -469,6 +570,7 @@ int main(int argc, char** argv) {
     inner_packet_seeds();
     device_seeds();
     session_seeds();
+    batch_seeds();
     text_seeds();
     keylog_seeds();
     capture_seeds();

@@ -83,6 +83,9 @@ mkdir -p "$build"
   CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DWGREF_FUZZ=ON -DWGREF_WERROR=ON -DWGREF_BENCHMARKS=OFF -DWGREF_DOCS=OFF >/dev/null
   cmake --build "$build" --target fuzz -j"$([[ $mode == short ]] && echo "$jobs" || nproc)"
+  if cmake --build "$build" --target help | grep '^wgref_fuzz_seeds:' >/dev/null; then
+    cmake --build "$build" --target wgref_fuzz_seeds >/dev/null
+  fi
 } 9>"$build/.build.lock"
 
 targets=()
@@ -117,6 +120,29 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/wgref-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$artifacts"
+
+# The named seeds in fuzz/corpus/ must be what fuzz/make_seeds.cpp writes
+# now. They are built from the oracle's handshakes (vectors/), and a seed
+# left from an older oracle is a message those keys no longer accept: the
+# response and cookie_reply targets once ran 10^8 executions each from such
+# seeds without one valid message (chapter 10). Files a long run added have
+# sha1 names and are not checked.
+if [[ -x $build/fuzz/wgref_fuzz_seeds ]]; then
+  "$build/fuzz/wgref_fuzz_seeds" "$work/seeds"
+  stale=()
+  for seed in "$work"/seeds/*/*; do
+    cmp -s "$seed" "$root/fuzz/corpus/${seed#"$work"/seeds/}" || stale+=("${seed#"$work"/seeds/}")
+  done
+  if [[ ${#stale[@]} -gt 0 ]]; then
+    echo "fuzz.sh: these seeds are not what fuzz/make_seeds.cpp writes now; regenerate them with" >&2
+    echo "  $build/fuzz/wgref_fuzz_seeds fuzz/corpus" >&2
+    printf '  fuzz/corpus/%s\n' "${stale[@]}" >&2
+    exit 1
+  fi
+  echo "== seeds: fuzz/corpus/ holds what make_seeds.cpp writes"
+else
+  echo "== seeds not checked: no wgref_fuzz_seeds (it needs libpcap)"
+fi
 
 # ---- helpers -------------------------------------------------------------------
 
