@@ -414,6 +414,86 @@ void batch_seeds() {
              .finish());
 }
 
+/// Scripts for allowed_ips.cpp: a table big enough for its shortcut, then
+/// single changes and lookups; and a small mixed IPv4/IPv6 one.
+class TableScript {
+public:
+    TableScript& block(std::uint8_t length, std::uint32_t count, std::uint32_t peers, std::array<std::uint8_t, 4> base) {
+        s_.in_range(0, 7, 0);
+        s_.in_range(8, 32, length);
+        s_.in_range(1, 2048, count);
+        s_.in_range(1, 8, peers);
+        s_.raw(base);
+        return *this;
+    }
+    TableScript& insert(ByteView address, std::uint8_t length, std::uint32_t peer) {
+        s_.in_range(0, 7, 1);
+        s_.boolean(address.size() == 4);
+        s_.in_range(0, address.size() == 4 ? 32 : 128, length);
+        s_.in_range(0, 7, peer);
+        s_.raw(address);
+        return *this;
+    }
+    /// Removes the table's `index`-th prefix (of `held`), by its owner.
+    TableScript& remove_held(std::uint32_t index, std::uint32_t held) {
+        s_.in_range(0, 7, 2);
+        s_.in_range(0, held - 1, index);
+        s_.boolean(true);
+        return *this;
+    }
+    TableScript& remove_peer(std::uint32_t peer) {
+        s_.in_range(0, 7, 4);
+        s_.in_range(0, 7, peer);
+        return *this;
+    }
+    TableScript& lookup(ByteView address) {
+        s_.in_range(0, 7, 6);
+        s_.boolean(address.size() == 4);
+        s_.raw(address);
+        return *this;
+    }
+    TableScript& clear() {
+        s_.in_range(0, 7, 7);
+        return *this;
+    }
+    Bytes finish() const { return s_.finish(); }
+
+private:
+    Script s_;
+};
+
+void allowed_ips_seeds() {
+    const std::array<std::uint8_t, 4> block_start{203, 0, 113, 0}, inside{203, 1, 7, 9}, covering{203, 0, 0, 0};
+    // 600 /24s from 203.0.113.0 (the shortcut appears at 512), a /16 over
+    // some of them, lookups, then removals the shortcut must be repaired after.
+    seed("allowed_ips", "block-then-repairs",
+         TableScript()
+             .block(24, 600, 3, block_start)
+             .insert(covering, 16, 5)
+             .lookup(inside)
+             .remove_held(5, 601)
+             .remove_held(0, 600)
+             .lookup(inside)
+             .remove_peer(1)
+             .lookup(inside)
+             .finish());
+    const std::array<std::uint8_t, 16> v6_32{0x20, 0x01, 0x0d, 0xb8}, v6_48{0x20, 0x01, 0x0d, 0xb8, 0, 1},
+        v6_host{0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9};
+    const std::array<std::uint8_t, 4> any{0, 0, 0, 0}, v4_host{198, 51, 100, 7};
+    seed("allowed_ips", "both-families",
+         TableScript()
+             .insert(v6_32, 32, 1)
+             .insert(v6_48, 48, 2)
+             .insert(any, 0, 3)
+             .lookup(v6_host)
+             .lookup(v4_host)
+             .remove_held(0, 3)
+             .lookup(v4_host)
+             .clear()
+             .lookup(v6_host)
+             .finish());
+}
+
 void session_seeds() {
     using S = SessionScript;
     constexpr int kRekeyTimeout = 0, kRekeyAfterTime = 2, kRejectAfterTime = 3, kCookieValidity = 5, kThreeRejects = 7;
@@ -571,6 +651,7 @@ int main(int argc, char** argv) {
     device_seeds();
     session_seeds();
     batch_seeds();
+    allowed_ips_seeds();
     text_seeds();
     keylog_seeds();
     capture_seeds();

@@ -11,7 +11,8 @@ statistics). The table says both the total and the longest single run.
 The goals are the issue's (issue 8): 10^8 executions for a parser, 10^7 for
 the targets that run whole Devices (`device`, `session`, and `batch`, which
 runs two pairs of them), whose inputs each cost handshakes and so run a
-thousand times slower.
+thousand times slower. `allowed_ips` is held to 10^7 too: an input builds a
+routing table of up to thousands of prefixes before it asks anything.
 
   tools/fuzz_totals.py                 print the table (Markdown)
   tools/fuzz_totals.py --check [FILE]  the table between FILE's markers
@@ -26,11 +27,11 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LEDGER = ROOT / "fuzz" / "runs.csv"
 BEGIN, END = "<!-- fuzz-totals: begin -->", "<!-- fuzz-totals: end -->"
-WHOLE_DEVICE = {"device", "session", "batch"}
+BIG_STATE = {"device", "session", "batch", "allowed_ips"}  # goal 10^7: each input builds much first
 
 
 def goal(target):
-    return 10**7 if target in WHOLE_DEVICE else 10**8
+    return 10**7 if target in BIG_STATE else 10**8
 
 
 def power(n):
@@ -48,7 +49,7 @@ def totals(rows):
         "| target | long runs | executions in all | longest run | goal | edges now | corpus files | findings | fuzzing time |",
         "|---|---:|---:|---:|---|---:|---:|---:|---:|",
     ]
-    for target, runs in sorted(by_target.items(), key=lambda kv: (kv[0] in WHOLE_DEVICE, kv[0])):
+    for target, runs in sorted(by_target.items(), key=lambda kv: (kv[0] in BIG_STATE, kv[0])):
         executions = [int(r["executions"]) for r in runs]
         total = sum(executions)
         reached = "reached" if total >= goal(target) else f"{100 * total / goal(target):.0f} % of {power(goal(target))}"
