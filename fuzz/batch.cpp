@@ -50,22 +50,7 @@ constexpr std::size_t kMaxBatch = 16;
 constexpr std::size_t kMaxOnWire = 64;  // per host; the oldest are lost beyond it
 constexpr std::array<std::uint8_t, 4> kTunnelA{203, 0, 113, 1}, kTunnelB{203, 0, 113, 2};
 
-/// What one input gave back: everything in the Outbox, in order.
-struct Step {
-    std::vector<std::pair<Endpoint, Bytes>> datagrams;
-    std::vector<Bytes> packets;
-    std::vector<std::tuple<EventKind, std::optional<PeerId>, DropReason>> events;
-    bool operator==(const Step&) const = default;
-};
-
-Step taken(Outbox& out) {
-    Step s;
-    for (const auto& d : out.datagrams()) s.datagrams.emplace_back(d.to, d.bytes);
-    for (const auto& p : out.to_interface()) s.packets.push_back(p);
-    for (const auto& e : out.events) s.events.emplace_back(e.kind, e.peer, e.reason);
-    out.clear();
-    return s;
-}
+using Step = OutboxRecord;  // what one input gave back: everything in the Outbox, in order
 
 /// Cores that finish in another order than they started: backwards, or the
 /// odd jobs before the even ones. Deterministic, so a finding replays.
@@ -95,7 +80,7 @@ struct Side {
         } else {
             for (const Bytes& p : packets) host(h).send_packet(p, now, out);
         }
-        return taken(out);
+        return take_record(out);
     }
     Step receive(std::size_t h, const std::vector<std::pair<Endpoint, Bytes>>& datagrams, Time now) {
         if (batched) {
@@ -105,11 +90,11 @@ struct Side {
         } else {
             for (const auto& [from, bytes] : datagrams) host(h).receive_datagram(from, bytes, now, out);
         }
-        return taken(out);
+        return take_record(out);
     }
     Step advance(std::size_t h, Time now) {
         host(h).advance(now, out);
-        return taken(out);
+        return take_record(out);
     }
 };
 

@@ -17,21 +17,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct Step {
-    std::vector<std::pair<Endpoint, Bytes>> datagrams;
-    std::vector<Bytes> packets;
-    std::vector<std::tuple<EventKind, std::optional<PeerId>, DropReason>> events;
-    bool operator==(const Step&) const = default;
-};
-
-Step taken(Outbox& out) {
-    Step s;
-    for (const auto& d : out.datagrams()) s.datagrams.emplace_back(d.to, d.bytes);
-    for (const auto& p : out.to_interface()) s.packets.push_back(p);
-    for (const auto& e : out.events) s.events.emplace_back(e.kind, e.peer, e.reason);
-    out.clear();
-    return s;
-}
+using Step = OutboxRecord;  // what one input gave back: everything in the Outbox, in order
 
 /// One side of the comparison: a pair, fed one way.
 struct Side {
@@ -53,7 +39,7 @@ struct Side {
         } else {
             for (const auto& p : packets) d.send_packet(p, now, out);
         }
-        return taken(out);
+        return take_record(out);
     }
     Step receive(Device& d, const std::vector<std::pair<Endpoint, Bytes>>& datagrams, Time now) {
         if (batched) {
@@ -63,11 +49,11 @@ struct Side {
         } else {
             for (const auto& [from, bytes] : datagrams) d.receive_datagram(from, bytes, now, out);
         }
-        return taken(out);
+        return take_record(out);
     }
     Step advance(Device& d, Time now) {
         d.advance(now, out);
-        return taken(out);
+        return take_record(out);
     }
 };
 

@@ -144,6 +144,15 @@ Bytes make_ipv4_packet(std::array<std::uint8_t, 4> source, std::array<std::uint8
     return p;
 }
 
+OutboxRecord take_record(Outbox& out) {
+    OutboxRecord r;
+    for (const auto& d : out.datagrams()) r.datagrams.emplace_back(d.to, d.bytes);
+    for (const auto& p : out.to_interface()) r.packets.push_back(p);
+    for (const auto& e : out.events) r.events.emplace_back(e.kind, e.peer, e.reason);
+    out.clear();
+    return r;
+}
+
 namespace {
 crypto::PrivateKey draw_key(SeededRng& rng) {
     std::array<std::uint8_t, crypto::kKeySize> random{};

@@ -12,6 +12,7 @@
 #include <queue>
 #include <random>
 #include <string>
+#include <tuple>
 
 #include "device/device.hpp"
 
@@ -114,6 +115,18 @@ private:
 /// A minimal IPv4 packet (protocol 253, "for experimentation", RFC 3692)
 /// from `source` to `destination` carrying `payload`.
 Bytes make_ipv4_packet(std::array<std::uint8_t, 4> source, std::array<std::uint8_t, 4> destination, ByteView payload);
+
+/// What an Outbox held after one input, as plain values that compare equal
+/// when two Devices did exactly the same: for tests that run two Devices
+/// side by side (device/batch_test.cpp, fuzz/batch.cpp).
+struct OutboxRecord {
+    std::vector<std::pair<Endpoint, Bytes>> datagrams;
+    std::vector<Bytes> packets;
+    std::vector<std::tuple<EventKind, std::optional<PeerId>, DropReason>> events;
+    bool operator==(const OutboxRecord&) const = default;
+};
+/// Records what `out` holds, then clears it for the next input.
+OutboxRecord take_record(Outbox& out);
 
 /// Two Devices that are each other's only peer, with no network between them,
 /// for benchmarks and tests that carry datagrams by hand: a (192.0.2.1:51820,
