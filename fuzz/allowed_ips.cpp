@@ -17,6 +17,7 @@
 
 #include <map>
 
+#include "common/bytes.hpp"
 #include "fuzz_support.hpp"
 #include "routing/allowed_ips.hpp"
 
@@ -35,14 +36,14 @@ IpAddress address(FuzzedDataProvider& input, bool v4) {
     return *IpAddress::from_bytes({bytes.data(), v4 ? 4u : 16u});
 }
 
+/// IPv4 addresses as numbers, so a block of prefixes is a count and a step.
 IpAddress v4_from_word(std::uint32_t word) {
-    return IpAddress::v4({static_cast<std::uint8_t>(word >> 24), static_cast<std::uint8_t>(word >> 16),
-                          static_cast<std::uint8_t>(word >> 8), static_cast<std::uint8_t>(word)});
+    std::array<std::uint8_t, 4> octets{};
+    store_be32(octets.data(), word);
+    return IpAddress::v4(octets);
 }
 
-std::uint32_t word_of(const IpAddress& a) {
-    return (std::uint32_t{a.bytes[0]} << 24) | (std::uint32_t{a.bytes[1]} << 16) | (std::uint32_t{a.bytes[2]} << 8) | a.bytes[3];
-}
+std::uint32_t word_of(const IpAddress& a) { return load_be32(a.bytes.data()); }
 
 struct Naive {
     std::map<IpPrefix, PeerId> table;

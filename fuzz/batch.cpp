@@ -238,6 +238,16 @@ void time_passes(Story& story, FuzzedDataProvider& input) {
     for (std::size_t h = 0; h < 2; ++h) story.run([&](Side& s) { return s.advance(h, story.now); }, h);
 }
 
+/// b forgets the peer it knew as `old_key` and adds a as it is now, with
+/// DevicePair's allowed IP and no endpoint (b learns it from a's next handshake).
+void b_meets_a_again(Side& s, const crypto::PublicKey& old_key) {
+    s.pair.b.remove_peer(old_key);
+    PeerConfig to_a;
+    to_a.public_key = s.pair.a.public_key();
+    to_a.allowed_ips.push_back(*IpPrefix::parse("203.0.113.1/32"));
+    s.pair.b.set_peer(to_a);
+}
+
 void reconfigure(Story& story, FuzzedDataProvider& input) {
     switch (input.ConsumeIntegralInRange(0, 6)) {
         case 0: {  // a PSK on a, on b, or on both (§5.2); on one only, handshakes fail
@@ -257,13 +267,7 @@ void reconfigure(Story& story, FuzzedDataProvider& input) {
             break;
         }
         case 2:  // a removed from b and added again: new peer, no sessions
-            story.each([](Side& s) {
-                s.pair.b.remove_peer(s.pair.a.public_key());
-                PeerConfig to_a;
-                to_a.public_key = s.pair.a.public_key();
-                to_a.allowed_ips.push_back(*IpPrefix::parse("203.0.113.1/32"));
-                s.pair.b.set_peer(to_a);
-            });
+            story.each([](Side& s) { b_meets_a_again(s, s.pair.a.public_key()); });
             break;
         case 3: {  // a new identity for a, or none (no handshakes); b may learn the new key
             std::array<std::uint8_t, crypto::kKeySize> random{};
@@ -274,12 +278,7 @@ void reconfigure(Story& story, FuzzedDataProvider& input) {
             story.each([&](Side& s) {
                 const crypto::PublicKey old_key = s.pair.a.public_key();
                 s.pair.a.set_private_key(none ? crypto::PrivateKey{} : crypto::make_private_key(random));
-                if (!b_learns || !s.pair.a.has_identity()) return;
-                s.pair.b.remove_peer(old_key);
-                PeerConfig to_a;
-                to_a.public_key = s.pair.a.public_key();
-                to_a.allowed_ips.push_back(*IpPrefix::parse("203.0.113.1/32"));
-                s.pair.b.set_peer(to_a);
+                if (b_learns && s.pair.a.has_identity()) b_meets_a_again(s, old_key);
             });
             break;
         }
