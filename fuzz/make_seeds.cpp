@@ -539,6 +539,10 @@ void text_seeds() {
                                  "protocol_version=1\n\n");
     seed("uapi", "update-and-remove", "set=1\npublic_key=" + hex_key(0x22) + "\nupdate_only=true\nendpoint=192.0.2.7:9\n"
                                       "public_key=" + hex_key(0x22) + "\nremove=true\n\n");
+    // RFC 7748 §6.1's all-zero result: a peer key of order 8 (the point the
+    // kernel's curve25519 tests also use), configured with an endpoint and a route.
+    seed("uapi", "low-order-peer", "set=1\npublic_key=e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"
+                                   "\nendpoint=192.0.2.9:51820\nallowed_ip=198.51.100.0/24\n\n");
     seed("uapi", "bad-line", "set=1\nlisten_port=1000\nprivate_key=" + hex_key(0x11).substr(1) + "\n\n");
 
     seed("config_file", "interface-and-peer",

@@ -6,11 +6,104 @@
 // then the Device is reported with format_get, as `wg show` would ask.
 // A set body is also parsed alone (parse_set), whose errors must never
 // repeat a key.
+//
+// Then the Device is used as configured, as the daemon would use it the
+// moment the request is answered: a packet from the interface to each
+// peer's first allowed IP, and time past one handshake retry (§6.4). With no
+// session anywhere, the only thing that may leave is an initiation (§5.4.2),
+// to the endpoint the request gave its peer, with that peer's mac1
+// (§5.4.4); a peer with no endpoint sends nothing, and a peer whose public
+// key is a low-order point gets nothing at all (the kernel's rule: it stays
+// configured but is never written to).
+#include "cookie/macs.hpp"
+#include "crypto/x25519.hpp"
 #include "device/simulated_network.hpp"
 #include "io/uapi.hpp"
 #include "text_secrets.hpp"
+#include "wire/messages.hpp"
 
 using namespace wg;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::size_t kPeersUsed = 4;  // each costs a few Curve25519 operations per input
+
+/// An IP packet (protocol 253, RFC 3692) from the interface to `destination`.
+Bytes packet_to(const IpAddress& destination) {
+    if (!destination.is_v6()) {
+        std::array<std::uint8_t, 4> to{};
+        std::copy_n(destination.bytes.begin(), 4, to.begin());
+        return device::make_ipv4_packet({192, 0, 2, 1}, to, as_bytes(std::string_view("ping")));
+    }
+    Bytes p(40 + 4, 0);
+    p[0] = 0x60;
+    p[5] = 4;  // payload length
+    p[6] = 253;
+    p[7] = 64;
+    p[8] = 0x20, p[9] = 0x01, p[10] = 0x0d, p[11] = 0xb8;  // source 2001:db8::1
+    p[23] = 1;
+    std::copy(destination.bytes.begin(), destination.bytes.end(), p.begin() + 24);
+    return p;
+}
+
+/// What a peer configured by the request may be sent: nothing without an
+/// endpoint, nothing if its key is low-order for ours, else initiations.
+struct PeerSeen {
+    device::Device::PeerInfo info;
+    bool low_order = false;
+};
+
+void use_as_configured(device::Device& device) {
+    std::vector<PeerSeen> peers;
+    for (const auto id : device.peers()) {
+        PeerSeen p{device.peer_info(id)};
+        p.low_order = device.has_identity() && !crypto::dh(device.private_key(), p.info.public_key);
+        peers.push_back(std::move(p));
+    }
+
+    device::Outbox out;
+    std::vector<device::Datagram> sent;
+    auto collect = [&] {
+        for (const auto& d : out.datagrams()) sent.push_back(d);
+        out.clear();
+    };
+    Time now{1s};
+    for (std::size_t i = 0; i < peers.size() && i < kPeersUsed; ++i) {
+        if (peers[i].info.allowed_ips.empty()) continue;
+        device.send_packet(packet_to(peers[i].info.allowed_ips.front().address), now, out);
+        collect();
+    }
+    // §6.4: no answer, so one retry after REKEY_TIMEOUT (5 s) and its jitter.
+    for (int step = 0; step < 8; ++step) {
+        const auto next = device.next_deadline();
+        if (!next || *next > 7s) break;
+        now = std::max(now, *next);
+        device.advance(now, out);
+        collect();
+    }
+
+    std::uint64_t counted = 0;
+    for (const auto id : device.peers()) counted += device.peer_stats(id).tx_bytes;
+    std::uint64_t bytes_out = 0;
+    for (const auto& d : sent) {
+        bytes_out += d.bytes.size();
+        fuzz::expect(device.has_identity(), "a Device with no private key sends nothing");
+        fuzz::expect(wire::InitiationMessage::parse(d.bytes).has_value(),
+                     "with no session anywhere, only initiations leave (5.4.2)");
+        bool addressed = false;
+        for (const auto& p : peers) {
+            if (p.info.endpoint != d.to) continue;
+            if (!cookie::mac1_is_valid(d.bytes, cookie::MacKeys::of(p.info.public_key).mac1_key)) continue;
+            fuzz::expect(!p.low_order, "a peer with a low-order public key is never sent an initiation");
+            addressed = true;
+        }
+        fuzz::expect(addressed, "an initiation goes to its peer's endpoint with that peer's mac1 (5.4.4)");
+    }
+    fuzz::expect(counted == bytes_out, "each peer's tx_bytes counts what was sent to it");
+}
+
+}  // namespace
 
 WGREF_FUZZ_TARGET {
     const std::string_view request = fuzz::as_text(data, size);
@@ -43,5 +136,6 @@ WGREF_FUZZ_TARGET {
                                       });
         }
     }
+    use_as_configured(device);
     return 0;
 }
