@@ -18,6 +18,7 @@
 #include "device/simulated_network.hpp"
 #include "wire/messages.hpp"
 #include "oracle.hpp"
+#include "inner_packets.hpp"
 #include "pcap_file.hpp"
 
 using namespace wg;
@@ -130,6 +131,28 @@ void inner_packet_seeds() {
     Bytes v6_padded = v6;
     v6_padded.resize(64, 0);
     seed("inner_packet", "ipv6-padded", v6_padded);
+}
+
+/// An echo seed: flags (bit 0: IPv6), the host's own address, the packet.
+Bytes echo_input(const IpAddress& own, ByteView packet) {
+    Bytes input{static_cast<std::uint8_t>(own.is_v6() ? 1 : 0)};
+    input.insert(input.end(), own.view().begin(), own.view().end());
+    input.insert(input.end(), packet.begin(), packet.end());
+    return input;
+}
+
+void echo_seeds() {
+    using conformance::EchoId;
+    const auto a4 = *IpAddress::parse("203.0.113.1"), b4 = *IpAddress::parse("203.0.113.2");
+    const auto a6 = *IpAddress::parse("2001:db8::1"), b6 = *IpAddress::parse("2001:db8::2");
+    const Bytes request4 = conformance::make_echo_request(a4, b4, {0x1234, 1}, as_bytes("wgconform"));
+    seed("echo", "request-ipv4", echo_input(b4, request4));
+    seed("echo", "request-ipv6", echo_input(b6, conformance::make_echo_request(a6, b6, {0x1234, 2}, as_bytes("wgconform"))));
+    Bytes padded = request4;  // as a tunnel delivers it: padded to 16 bytes (5.4.6), trimmed by the header's length
+    padded.resize(padded.size() + 15, 0);
+    seed("echo", "request-ipv4-padded", echo_input(b4, padded));
+    seed("echo", "reply-ipv4", echo_input(b4, conformance::make_echo_reply(a4, b4, {0x1234, 1}, as_bytes("wgconform"))));
+    seed("echo", "request-to-another", echo_input(a4, request4));
 }
 
 void device_seeds() {
@@ -652,6 +675,7 @@ int main(int argc, char** argv) {
     corpus = argv[1];
     message_seeds();
     inner_packet_seeds();
+    echo_seeds();
     device_seeds();
     session_seeds();
     batch_seeds();
