@@ -24,9 +24,9 @@
 #     more edges, it replaces fuzz/corpus/<target>/ (otherwise nothing
 #     changes), and tools/fuzz_gain.py lists under the table the functions
 #     and source lines the new files reach. A Markdown table goes to FILE
-#     (default build-fuzz/fuzz-table.md),
-#     and one CSV row per target is appended to the ledger (default
-#     fuzz/runs.csv, committed with the corpora): every long run ever made,
+#     (default build-fuzz/fuzz-table.md), and one CSV row per target is
+#     appended to the ledger as the target finishes (default fuzz/runs.csv,
+#     committed with the corpora): every long run ever made,
 #     so tools/fuzz_totals.py can add up what each target has run in all.
 #
 # Both modes run each target with -timeout=5 -rss_limit_mb=2048 inside an
@@ -231,12 +231,18 @@ run_long() {
     "$target" "$ran" "$rate" "${cov_before:-?}" "${cov_after:-?}" \
     "$files_before" "$kb_before" "$files_after" "$(kb_of "$committed")" \
     "$([[ $updated == yes ]] && echo ', updated' || true)" "$findings" "$minutes" >"$work/$target.row"
-  # The ledger's row: the same figures, as numbers (findings: files found).
+  # The ledger's row: the same figures, as numbers (findings: files found),
+  # added now, beside the corpus it describes: a run stopped later, in
+  # another target, still leaves every finished target's row. (flock: with
+  # FUZZ_JOBS > 1 targets finish at the same moment.)
   printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$started" "$commit" "$target" "$executed" "$runs" "$rate" \
     "${cov_before:-}" "${cov_after:-}" "$files_after" "$found" "$minutes" >"$work/$target.csv"
+  { flock 9; cat "$work/$target.csv" >&9; } 9>>"$ledger"
 }
 
 # ---- run -----------------------------------------------------------------------
+ledger_header="started_utc,commit,target,executions,budget,exec_per_second,edges_before,edges_after,files_after,findings,minutes"
+if [[ $mode == long && ! -s $ledger ]]; then mkdir -p "$(dirname "$ledger")"; echo "$ledger_header" >"$ledger"; fi
 for target in "${targets[@]}"; do
   while (( $(jobs -rp | wc -l) >= jobs )); do wait -n || true; done
   if [[ $mode == short ]]; then
@@ -272,9 +278,10 @@ for target in "${targets[@]}"; do
     done
     echo "---- fuzz_$target failed; log and reproducer(s) kept in $artifacts/$target/:"
     ls "$artifacts/$target" | sed 's/^/     /'
-    # The finding, then the stack frames in our own code.
-    grep -E 'ERROR|SUMMARY|fuzz property|runtime error' "$log" | head -6 | sed 's/^/     /'
-    grep -E "^ *#[0-9]+ .* in .* $root/(reference|conformance|fuzz|vectors)/" "$log" | head -15 | sed 's/^/     /'
+    # The finding, then the stack frames in our own code (neither need be
+    # there: a target stopped from outside has no finding to show).
+    grep -E 'ERROR|SUMMARY|fuzz property|runtime error' "$log" | head -6 | sed 's/^/     /' || true
+    grep -E "^ *#[0-9]+ .* in .* $root/(reference|conformance|fuzz|vectors)/" "$log" | head -15 | sed 's/^/     /' || true
     echo "     reproduce: $build/fuzz/fuzz_$target $artifacts/$target/<crash-file>"
   fi
 done
@@ -302,9 +309,7 @@ if [[ $mode == long ]]; then
   done
   cat "$table"
   echo "fuzz.sh: table written to $table"
-  [[ -s $ledger ]] || echo "started_utc,commit,target,executions,budget,exec_per_second,edges_before,edges_after,files_after,findings,minutes" >"$ledger"
-  for target in "${targets[@]}"; do cat "$work/$target.csv"; done >>"$ledger"
-  echo "fuzz.sh: ${#targets[@]} rows added to $ledger (totals: tools/fuzz_totals.py)"
+  echo "fuzz.sh: ${#targets[@]} rows added to $ledger, one as each target finished (totals: tools/fuzz_totals.py)"
 fi
 
 if [[ $status -ne 0 ]]; then
