@@ -36,31 +36,31 @@ WGREF_FUZZ_TARGET {
     if (input.size() < 1 + address_size) return 0;
     const auto own = *IpAddress::from_bytes(input.subspan(1, address_size));
     const ByteView packet = input.subspan(1 + address_size);
+    // Where the fields are (RFC 791 §3.1, RFC 8200 §3), read here, not by the code under test.
+    const std::size_t header = v6 ? 40 : 20, source_at = v6 ? 8 : 12, destination_at = v6 ? 24 : 16;
 
     const auto answer = answer_echo_request(packet, own);
     if (!answer) {
         // Nothing to say about a refusal, except for the one packet that must
         // not be refused: a request exactly as wgconform's own pinger builds it.
-        const std::size_t header = v6 ? 40 : 20;
         // (Lengths past 65535 do not fit the header's field: no such request exists.)
         if (packet.size() < header + 8 || packet.size() - (v6 ? 40 : 0) > 0xffff) return 0;
-        const auto source = IpAddress::from_bytes(packet.subspan(v6 ? 8 : 12, address_size));
+        const auto source = *IpAddress::from_bytes(packet.subspan(source_at, address_size));
         const EchoId id{word_at(packet, header + 4), word_at(packet, header + 6)};
-        const Bytes canonical = make_echo_request(*source, own, id, packet.subspan(header + 8));
+        const Bytes canonical = make_echo_request(source, own, id, packet.subspan(header + 8));
         fuzz::expect(!std::ranges::equal(canonical, packet), "an echo request to this host is answered");
         return 0;
     }
 
     // Answered: the packet held an echo request to `own`, within the length
-    // its header claims (RFC 791 total length, RFC 8200 payload length + 40).
-    const std::size_t header = v6 ? 40 : 20;
+    // its header claims (IPv4's total length, IPv6's payload length + 40).
     const std::size_t claimed = v6 ? 40 + word_at(packet, 4) : word_at(packet, 2);
     fuzz::expect(claimed <= packet.size() && claimed >= header + 8, "the request lies within the packet");
-    fuzz::expect(std::ranges::equal(packet.subspan(v6 ? 24 : 16, address_size), own.view()),
+    fuzz::expect(std::ranges::equal(packet.subspan(destination_at, address_size), own.view()),
                  "only a request to this host is answered");
     const ByteView icmp = packet.subspan(header, claimed - header);
     fuzz::expect(icmp[0] == (v6 ? 128 : 8), "only an echo request is answered");
-    const auto source = *IpAddress::from_bytes(packet.subspan(v6 ? 8 : 12, address_size));
+    const auto source = *IpAddress::from_bytes(packet.subspan(source_at, address_size));
     const EchoId id{word_at(icmp, 4), word_at(icmp, 6)};
     fuzz::expect(is_echo_reply(*answer, source, own, id, icmp.subspan(8)),
                  "the answer is the echo reply to that request: same identifier, sequence and data");
