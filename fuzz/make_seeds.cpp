@@ -142,7 +142,6 @@ Bytes echo_input(const IpAddress& own, ByteView packet) {
 }
 
 void echo_seeds() {
-    using conformance::EchoId;
     const auto a4 = *IpAddress::parse("203.0.113.1"), b4 = *IpAddress::parse("203.0.113.2");
     const auto a6 = *IpAddress::parse("2001:db8::1"), b6 = *IpAddress::parse("2001:db8::2");
     const Bytes request4 = conformance::make_echo_request(a4, b4, {0x1234, 1}, as_bytes("wgconform"));
@@ -562,8 +561,9 @@ void text_seeds() {
                                  "protocol_version=1\n\n");
     seed("uapi", "update-and-remove", "set=1\npublic_key=" + hex_key(0x22) + "\nupdate_only=true\nendpoint=192.0.2.7:9\n"
                                       "public_key=" + hex_key(0x22) + "\nremove=true\n\n");
-    // RFC 7748 §6.1's all-zero result: a peer key of order 8 (the point the
-    // kernel's curve25519 tests also use), configured with an endpoint and a route.
+    // A peer key of order 8 (on the list of keys to reject at
+    // cr.yp.to/ecdh.html): every Diffie-Hellman with it is all zeros (RFC 7748
+    // §6.1), so its initiation must never be sent. With an endpoint and a route.
     seed("uapi", "low-order-peer", "set=1\npublic_key=e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"
                                    "\nendpoint=192.0.2.9:51820\nallowed_ip=198.51.100.0/24\n\n");
     seed("uapi", "bad-line", "set=1\nlisten_port=1000\nprivate_key=" + hex_key(0x11).substr(1) + "\n\n");
