@@ -152,9 +152,9 @@ fi
 # hang; the outer timeout is a backstop.
 #
 # Long runs keep 10 frames of each allocation's and free's stack, not ASan's
-# 30: ASan stores every distinct stack for good, and a structure freed by
-# recursive destruction (the routing trie) makes a new free stack for nearly
-# every path down it. With
+# 30: ASan stores every distinct stack for good, and a tree freed by
+# recursive destruction (the routing trie, a std::map) makes a new free
+# stack for nearly every path down it. With
 # 30 frames `allowed_ips` stored 643,130 stacks (154 MB) in its first 9,107
 # inputs and grew about 5.5 MB per thousand, toward the 2048 MB limit; with
 # 10, 1,717 stacks (9 MB). A finding's report is shorter; the reproduce
