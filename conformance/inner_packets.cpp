@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/bytes.hpp"
 #include "common/ip_header.hpp"
 
 namespace wg::conformance {
@@ -19,7 +20,7 @@ constexpr std::uint8_t kIcmpv6EchoRequest = 128, kIcmpv6EchoReply = 129;  // RFC
 constexpr std::uint8_t kDefaultTtl = 64;
 
 std::uint32_t sum_words(ByteView data, std::uint32_t sum) {
-    for (std::size_t i = 0; i + 1 < data.size(); i += 2) sum += std::uint32_t{data[i]} << 8 | data[i + 1];
+    for (std::size_t i = 0; i + 1 < data.size(); i += 2) sum += load_be16(&data[i]);
     if (data.size() % 2) sum += std::uint32_t{data.back()} << 8;
     return sum;
 }
@@ -52,19 +53,16 @@ Bytes make_echo(const IpAddress& source, const IpAddress& destination, EchoId id
     std::uint8_t* ip = packet.data();
     if (v4) {
         ip[0] = 0x45;  // version 4, header of 5 words
-        ip[2] = static_cast<std::uint8_t>(packet.size() >> 8);
-        ip[3] = static_cast<std::uint8_t>(packet.size());
+        store_be16(ip + 2, static_cast<std::uint16_t>(packet.size()));
         ip[8] = kDefaultTtl;
         ip[9] = kProtocolIcmp;
         std::copy_n(source.bytes.begin(), 4, ip + 12);
         std::copy_n(destination.bytes.begin(), 4, ip + 16);
         const std::uint16_t header_sum = internet_checksum({ip, kIpv4HeaderSize});
-        ip[10] = static_cast<std::uint8_t>(header_sum >> 8);
-        ip[11] = static_cast<std::uint8_t>(header_sum);
+        store_be16(ip + 10, header_sum);
     } else {
         ip[0] = 0x60;  // version 6
-        ip[4] = static_cast<std::uint8_t>(icmp_length >> 8);
-        ip[5] = static_cast<std::uint8_t>(icmp_length);
+        store_be16(ip + 4, static_cast<std::uint16_t>(icmp_length));
         ip[6] = kProtocolIcmpv6;
         ip[7] = kDefaultTtl;
         std::copy_n(source.bytes.begin(), 16, ip + 8);
@@ -72,15 +70,12 @@ Bytes make_echo(const IpAddress& source, const IpAddress& destination, EchoId id
     }
     std::uint8_t* icmp = ip + ip_header;
     icmp[0] = reply ? (v4 ? kIcmpEchoReply : kIcmpv6EchoReply) : (v4 ? kIcmpEchoRequest : kIcmpv6EchoRequest);
-    icmp[4] = static_cast<std::uint8_t>(id.identifier >> 8);
-    icmp[5] = static_cast<std::uint8_t>(id.identifier);
-    icmp[6] = static_cast<std::uint8_t>(id.sequence >> 8);
-    icmp[7] = static_cast<std::uint8_t>(id.sequence);
+    store_be16(icmp + 4, id.identifier);
+    store_be16(icmp + 6, id.sequence);
     std::copy(payload.begin(), payload.end(), icmp + kIcmpHeaderSize);
     const std::uint32_t start = v4 ? 0 : ipv6_pseudo_header_sum(source, destination, icmp_length);
     const std::uint16_t sum = internet_checksum({icmp, icmp_length}, start);
-    icmp[2] = static_cast<std::uint8_t>(sum >> 8);
-    icmp[3] = static_cast<std::uint8_t>(sum);
+    store_be16(icmp + 2, sum);
     return packet;
 }
 
@@ -119,7 +114,7 @@ std::optional<Bytes> answer_echo_request(ByteView packet, const IpAddress& own) 
     if (icmp[0] != (v4 ? kIcmpEchoRequest : kIcmpv6EchoRequest)) return std::nullopt;
     // ...and a wrong ICMP checksum (RFC 792, RFC 4443 §2.3) is dropped too.
     if (internet_checksum(icmp, v4 ? 0 : ipv6_pseudo_header_sum(source, own, icmp.size())) != 0) return std::nullopt;
-    const EchoId id{static_cast<std::uint16_t>(icmp[4] << 8 | icmp[5]), static_cast<std::uint16_t>(icmp[6] << 8 | icmp[7])};
+    const EchoId id{load_be16(&icmp[4]), load_be16(&icmp[6])};
     return make_echo_reply(own, source, id, icmp.subspan(kIcmpHeaderSize));
 }
 
@@ -141,8 +136,7 @@ bool is_echo_reply(ByteView packet, const IpAddress& source, const IpAddress& de
     if (icmp[0] != (v4 ? kIcmpEchoReply : kIcmpv6EchoReply) || icmp[1] != 0) return false;
     const std::uint32_t start = v4 ? 0 : ipv6_pseudo_header_sum(destination, source, icmp.size());
     if (internet_checksum(icmp, start) != 0) return false;  // a correct checksum sums to zero
-    if ((std::uint16_t{icmp[4]} << 8 | icmp[5]) != id.identifier) return false;
-    if ((std::uint16_t{icmp[6]} << 8 | icmp[7]) != id.sequence) return false;
+    if (load_be16(&icmp[4]) != id.identifier || load_be16(&icmp[6]) != id.sequence) return false;
     return std::equal(payload.begin(), payload.end(), icmp.begin() + kIcmpHeaderSize);
 }
 

@@ -22,6 +22,8 @@ using namespace wg::conformance;
 
 namespace {
 
+// Its own reader, not common/bytes.hpp's load_be16: inner_packets.cpp reads
+// with that one, and a byte-order slip there must not be shared by the check.
 std::uint16_t word_at(ByteView bytes, std::size_t offset) {
     return static_cast<std::uint16_t>(bytes[offset] << 8 | bytes[offset + 1]);
 }

@@ -32,8 +32,6 @@ std::string address_text(int family, const std::uint8_t* bytes) {
     return text;
 }
 
-std::uint16_t load_be16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
-
 /// A TAI64N label as UTC, e.g. "2024-05-01 12:00:00.123456789 UTC" (§5.1),
 /// read as the kernel and wireguard-go write it: 2^62 + 10 + Unix seconds.
 std::string tai64n_text(const crypto::Tai64n& timestamp) {

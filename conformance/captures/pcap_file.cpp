@@ -32,12 +32,6 @@ constexpr std::size_t kIpv4MinHeader = 20;
 constexpr std::size_t kIpv6Header = 40;
 constexpr std::size_t kUdpHeader = 8;
 
-std::uint16_t load_be16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
-void store_be16(std::uint8_t* p, std::uint16_t v) {
-    p[0] = static_cast<std::uint8_t>(v >> 8);
-    p[1] = static_cast<std::uint8_t>(v);
-}
-
 /// The UDP header and payload of `segment`, between `source` and `destination` addresses.
 std::optional<CapturedDatagram> parse_udp(ByteView segment, Endpoint source, Endpoint destination) {
     if (segment.size() < kUdpHeader) return std::nullopt;

@@ -59,8 +59,7 @@ CookieSource cookie_source(const Endpoint& from) {
     CookieSource source;
     const ByteView address = from.address.view();
     std::copy(address.begin(), address.end(), source.bytes.begin());
-    source.bytes[address.size()] = static_cast<std::uint8_t>(from.port >> 8);
-    source.bytes[address.size() + 1] = static_cast<std::uint8_t>(from.port);
+    store_be16(&source.bytes[address.size()], from.port);
     source.size = address.size() + 2;
     return source;
 }

@@ -134,8 +134,7 @@ void SimulatedNetwork::run_until(Time until) {
 Bytes make_ipv4_packet(std::array<std::uint8_t, 4> source, std::array<std::uint8_t, 4> destination, ByteView payload) {
     Bytes p(20 + payload.size(), 0);
     p[0] = 0x45;
-    p[2] = static_cast<std::uint8_t>(p.size() >> 8);
-    p[3] = static_cast<std::uint8_t>(p.size());
+    store_be16(&p[2], static_cast<std::uint16_t>(p.size()));  // total length
     p[8] = 64;
     p[9] = 253;  // RFC 3692: for experimentation
     std::copy(source.begin(), source.end(), p.begin() + 12);

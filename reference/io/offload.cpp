@@ -16,11 +16,10 @@ constexpr std::uint8_t kFin = 0x01, kPsh = 0x08, kAck = 0x10, kCwr = 0x80;
 constexpr std::size_t kTcpChecksumOffset = 16, kUdpChecksumOffset = 6;
 constexpr std::size_t kMaxIpLength = 65535;  ///< IPv4's total length, IPv6's payload length: 16 bits
 
-std::uint16_t load16(ByteView p, std::size_t at) { return static_cast<std::uint16_t>(p[at] << 8 | p[at + 1]); }
-void store16(MutableByteView p, std::size_t at, std::size_t v) {
-    p[at] = static_cast<std::uint8_t>(v >> 8);
-    p[at + 1] = static_cast<std::uint8_t>(v);
-}
+// Header fields by offset. A length stored here has been checked against
+// kMaxIpLength, so keeping its low 16 bits loses nothing.
+std::uint16_t load16(ByteView p, std::size_t at) { return load_be16(&p[at]); }
+void store16(MutableByteView p, std::size_t at, std::size_t v) { store_be16(&p[at], static_cast<std::uint16_t>(v)); }
 
 /// The pseudo-header a TCP or UDP checksum covers (RFC 9293 §3.1, RFC 8200
 /// §8.1): both addresses, the protocol and the transport length.
@@ -50,8 +49,8 @@ void seal_transport(MutableByteView ip, std::size_t transport_start, std::uint8_
 
 std::optional<VirtioHeader> VirtioHeader::read(ByteView bytes) {
     if (bytes.size() < kSize) return std::nullopt;
-    const auto le16 = [&](std::size_t at) { return static_cast<std::uint16_t>(bytes[at] | bytes[at + 1] << 8); };
-    return VirtioHeader{bytes[0], bytes[1], le16(2), le16(4), le16(6), le16(8)};
+    const auto field = [&](std::size_t at) { return load_le16(&bytes[at]); };
+    return VirtioHeader{bytes[0], bytes[1], field(2), field(4), field(6), field(8)};
 }
 
 void VirtioHeader::write(MutableByteView out) const {
@@ -59,15 +58,15 @@ void VirtioHeader::write(MutableByteView out) const {
     out[1] = gso_type;
     std::size_t at = 2;
     for (const std::uint16_t v : {header_length, segment_size, checksum_start, checksum_offset}) {
-        out[at++] = static_cast<std::uint8_t>(v);
-        out[at++] = static_cast<std::uint8_t>(v >> 8);
+        store_le16(&out[at], v);
+        at += 2;
     }
 }
 
 std::uint16_t ones_complement_sum(ByteView data, std::uint32_t sum) {
     std::uint64_t total = sum;
     std::size_t i = 0;
-    for (; i + 1 < data.size(); i += 2) total += static_cast<std::uint32_t>(data[i] << 8 | data[i + 1]);
+    for (; i + 1 < data.size(); i += 2) total += load_be16(&data[i]);
     if (i < data.size()) total += static_cast<std::uint32_t>(data[i] << 8);  // an odd byte, padded with zero
     while (total >> 16) total = (total & 0xffff) + (total >> 16);
     return static_cast<std::uint16_t>(total);
