@@ -23,16 +23,18 @@ def main(argv):
     order = []
     for _, cases in columns:
         order += [case_id for case_id in cases if case_id not in order]
+    sections = {i: next(c[i]["section"] for _, c in columns if i in c) for i in order}
     width = max(len(i) for i in order + ["case"])
+    section_width = max(len(s) for s in [*sections.values(), "paper §"])  # "xplatform" is wider than "5.4.3"
     col = max(8, *(len(n) for n, _ in columns))
-    print(f"{'case':<{width}}  {'paper §':<7}  " + "  ".join(f"{n:<{col}}" for n, _ in columns))
+    print(f"{'case':<{width}}  {'paper §':<{section_width}}  " + "  ".join(f"{n:<{col}}" for n, _ in columns))
     failed = False
     for case_id in order:
-        section = next(c[case_id]["section"] for _, c in columns if case_id in c)
+        section = sections[case_id]
         verdicts = [c.get(case_id, {}).get("verdict", "-") for _, c in columns]
         failed |= "FAIL" in verdicts
         mark = "   <- they differ" if len(set(verdicts)) > 1 else ""
-        print(f"{case_id:<{width}}  {section:<7}  " + "  ".join(f"{v:<{col}}" for v in verdicts) + mark)
+        print(f"{case_id:<{width}}  {section:<{section_width}}  " + "  ".join(f"{v:<{col}}" for v in verdicts) + mark)
     return 1 if failed else 0
 
 
