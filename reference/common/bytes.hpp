@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Byte spans and the little-endian field access every wire format uses.
+// Byte spans, and reading and writing integers in either byte order.
 //
 // WireGuard's messages (paper §5.4) store integers little-endian, except the
 // TAI64N timestamp, which is big-endian by its own definition; the IP, UDP
