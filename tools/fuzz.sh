@@ -87,6 +87,12 @@ mkdir -p "$build"
     cmake --build "$build" --target wgref_fuzz_seeds >/dev/null
   fi
 } 9>"$build/.build.lock"
+# The commit the targets were just built from, for the ledger: a row names
+# the code its executions ran, even if commits land while a long run goes
+# on ("+" when sources differed from that commit at build time).
+built_from=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+git -C "$root" diff --quiet HEAD -- CMakeLists.txt reference conformance vectors tools/test_support \
+  fuzz ':!fuzz/corpus' ':!fuzz/runs.csv' 2>/dev/null || built_from+="+"
 
 targets=()
 for argument in "$@"; do
@@ -202,9 +208,8 @@ run_long() {
   local committed=$root/fuzz/corpus/$target corpus=$work/corpus-$target merged=$work/merged-$target
   mkdir -p "$committed" "$corpus" "$merged"
   cp -R "$committed/." "$corpus/"
-  local start=$SECONDS started commit
+  local start=$SECONDS started
   started=$(date -u +%Y-%m-%dT%H:%M)
-  commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
   fuzz "$target" "$corpus" $((max_time + 600)) -runs="$runs" -max_total_time="$max_time"
   local fuzz_seconds=$((SECONDS - start))
   # The merge keeps every committed file (the fresh directory starts as a
@@ -245,7 +250,7 @@ run_long() {
   # added now, beside the corpus it describes: a run stopped later, in
   # another target, still leaves every finished target's row. (flock: with
   # FUZZ_JOBS > 1 targets finish at the same moment.)
-  printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$started" "$commit" "$target" "$executed" "$runs" "$rate" \
+  printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$started" "$built_from" "$target" "$executed" "$runs" "$rate" \
     "${cov_before:-}" "${cov_after:-}" "$files_after" "$found" "$minutes" >"$work/$target.csv"
   { flock 9; cat "$work/$target.csv" >&9; } 9>>"$ledger"
 }
