@@ -567,6 +567,9 @@ void text_seeds() {
     seed("uapi", "low-order-peer", "set=1\npublic_key=e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"
                                    "\nendpoint=192.0.2.9:51820\nallowed_ip=198.51.100.0/24\n\n");
     seed("uapi", "bad-line", "set=1\nlisten_port=1000\nprivate_key=" + hex_key(0x11).substr(1) + "\n\n");
+    // A first line longer than any valid one: refused as a whole request,
+    // not as a line of a set (what this target found on 3 December 2026).
+    seed("uapi", "long-first-line", std::string(1100, 'x'));
 
     seed("config_file", "interface-and-peer",
          "# a comment\n[Interface]\nPrivateKey = " + private_b64 + "\nListenPort = 51820\nFwMark = off\n\n[Peer]\n"

@@ -5,7 +5,8 @@
 // already has a peer (so removals and updates have something to act on);
 // then the Device is reported with format_get, as `wg show` would ask.
 // A set body is also parsed alone (parse_set), whose errors must never
-// repeat a key.
+// repeat a key; nor may the reason for a refusal that the daemon writes to
+// its log (io/uapi_socket.cpp), which comes by another road (RequestReader).
 //
 // Then the Device is used as configured, as the daemon would use it the
 // moment the request is answered: a packet from the interface to each
@@ -91,32 +92,80 @@ void use_as_configured(device::Device& device) {
     }
 }
 
+/// The names of the lines that carry keys, whose values no error may repeat.
+constexpr std::initializer_list<std::string_view> kKeyFields = {"private_key", "public_key", "preshared_key"};
+
+crypto::PrivateKey interface_key() {
+    crypto::PrivateKey key;
+    key.data()[0] = 0x40;
+    return key;
+}
+
+/// The interface every input meets: a Device with one peer (so removals
+/// and updates have something to act on), and its settings.
+struct Interface {
+    device::SeededRng rng{7};
+    device::Device device{interface_key(), rng};
+    io::InterfaceSettings settings;
+    bool changed = false;  // handle_request's answer: settings may need action
+
+    Interface() {
+        device::PeerConfig peer;
+        peer.public_key.fill(0x22);  // "IiIi...": seeds name this peer
+        peer.allowed_ips.push_back(*IpPrefix::parse("203.0.113.0/24"));
+        device.set_peer(peer);
+    }
+    /// Answers `request`; its refusal, if any, goes to `refusal`.
+    std::string handle(std::string_view request, std::string& refusal) {
+        return io::handle_request(request, device, settings, changed, &refusal);
+    }
+};
+
+/// What the daemon would log for `request`: the refusal, or nothing.
+std::optional<std::string> refusal_of(std::string_view request) {
+    Interface fresh;
+    std::string refusal;
+    (void)fresh.handle(request, refusal);
+    if (refusal.empty()) return std::nullopt;
+    return refusal;
+}
+
+/// The request line (1-based) a refusal names ("set refused: line N: ..."), or 0.
+int line_named_by(std::string_view refusal) {
+    constexpr std::string_view kPrefix = "set refused: line ";
+    if (!refusal.starts_with(kPrefix)) return 0;
+    int line = 0;
+    for (std::size_t i = kPrefix.size(); i < refusal.size() && refusal[i] >= '0' && refusal[i] <= '9'; ++i) {
+        if (line > 100000000) return 0;
+        line = line * 10 + (refusal[i] - '0');
+    }
+    return line;
+}
+
 }  // namespace
 
 WGREF_FUZZ_TARGET {
     const std::string_view request = fuzz::as_text(data, size);
-    device::SeededRng rng(7);
-    crypto::PrivateKey private_key;
-    private_key.data()[0] = 0x40;
-    device::Device device(private_key, rng);
-    device::PeerConfig peer;
-    peer.public_key.fill(0x22);  // "IiIi...": seeds name this peer
-    peer.allowed_ips.push_back(*IpPrefix::parse("203.0.113.0/24"));
-    device.set_peer(peer);
-
-    io::InterfaceSettings settings;
-    bool changed = false;
-    const std::string reply = io::handle_request(request, device, settings, changed);
+    Interface interface;
+    std::string refusal;
+    const std::string reply = interface.handle(request, refusal);
     fuzz::expect(reply.size() >= 2 && reply.ends_with("\n\n"), "every reply ends with an empty line");
-    (void)io::format_get(device, settings);
+    fuzz::expect(refusal.empty() == reply.ends_with(io::errno_line(0)),
+                 "a request is refused, with a reason for the log, exactly when its answer is an error");
+    if (const int line = line_named_by(refusal); line > 0) {
+        fuzz::expect(request.starts_with("set=1\n") && line >= 2 &&
+                         line <= 1 + static_cast<int>(std::ranges::count(request, '\n')),
+                     "a refusal names a line of a set request's body");
+        fuzz::expect_no_secret_in(request, line, refusal, kKeyFields, refusal_of);
+    }
+    (void)io::format_get(interface.device, interface.settings);
 
     constexpr std::string_view kSet = "set=1\n";
     if (request.starts_with(kSet)) {
         const std::string_view body = request.substr(kSet.size());
         auto change = io::parse_set(body);
         if (!change) {
-            fuzz::expect_no_secret_in(body, change.error().line, change.error().message,
-                                      {"private_key", "public_key", "preshared_key"},
+            fuzz::expect_no_secret_in(body, change.error().line, change.error().message, kKeyFields,
                                       [](std::string_view text) -> std::optional<std::string> {
                                           auto c = io::parse_set(text);
                                           if (c) return std::nullopt;
@@ -124,6 +173,6 @@ WGREF_FUZZ_TARGET {
                                       });
         }
     }
-    use_as_configured(device);
+    use_as_configured(interface.device);
     return 0;
 }

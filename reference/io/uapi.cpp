@@ -128,7 +128,10 @@ RequestReader::State RequestReader::feed(std::string_view bytes) {
         line_.append(bytes.substr(start, end - start));
         start = end + 1;
         if (line_.size() > kMaxLineLength) {
-            refuse(ChangeError{parser_.lines_read() + 1, "line longer than " + std::to_string(kMaxLineLength) + " bytes"});
+            // A line number counts the lines after `set=1` (see answer); the
+            // first line, or a line after `get=1`, is the request as a whole.
+            const int line = operation_ == State::set ? parser_.lines_read() + 1 : 0;
+            refuse(ChangeError{line, "line longer than " + std::to_string(kMaxLineLength) + " bytes"});
             break;
         }
         if (newline == std::string_view::npos) break;  // the rest of the line comes later

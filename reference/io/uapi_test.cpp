@@ -226,6 +226,27 @@ TEST_CASE("A request larger than any buffer is taken: a line longer than any val
     CHECK(long_line.error().message.find("longer than") != std::string::npos);
 }
 
+TEST_CASE("The reason for a refusal, which the daemon logs, names the request's line", "[uapi]") {
+    device::SeededRng rng(1);
+    device::Device d(crypto::PrivateKey{}, rng);
+    io::InterfaceSettings settings;
+    bool changed = false;
+    const std::string too_long(io::RequestReader::kMaxLineLength + 1, 'x');
+    for (const auto& [request, reason] : std::vector<std::pair<std::string, std::string>>{
+             {"set=1\nlisten_port=1000\nbogus=1\n\n", "set refused: line 3: bogus: unknown interface key"},
+             {"set=1\n" + too_long, "set refused: line 2: line longer than 1024 bytes"},
+             // Not a set: the first line, or a line after get=1, is the request as a whole.
+             {too_long, "refused: line longer than 1024 bytes"},
+             {"get=1\n" + too_long, "refused: line longer than 1024 bytes"},
+             {"get=1\nlisten_port=1\n\n", "refused: get=1 takes no lines"},
+         }) {
+        INFO(request.substr(0, 40));
+        std::string refusal;
+        CHECK(io::handle_request(request, d, settings, changed, &refusal) == "errno=-22\n\n");
+        CHECK(refusal == reason);
+    }
+}
+
 TEST_CASE("get's answer comes in pieces of about 64 KiB, the same as the whole", "[uapi]") {
     device::SeededRng rng(1);
     device::Device d(crypto::PrivateKey{}, rng);
