@@ -3,7 +3,8 @@
 // /var/run/wireguard/IFACE.sock from anyone allowed to open it. Each input
 // is one request, handled by io::handle_request against a Device that
 // already has a peer (so removals and updates have something to act on);
-// then the Device is reported with format_get, as `wg show` would ask.
+// then the Device is reported with format_get, as `wg show` would ask, and
+// must be what the same request read a byte at a time made of it.
 // A set body is also parsed alone (parse_set), whose errors must never
 // repeat a key; nor may the reason for a refusal that the daemon writes to
 // its log (io/uapi_socket.cpp), which comes by another road (RequestReader).
@@ -158,7 +159,18 @@ WGREF_FUZZ_TARGET {
                      "a refusal names a line of a set request's body");
         fuzz::expect_no_secret_in(request, line, refusal, kKeyFields, refusal_of);
     }
-    (void)io::format_get(interface.device, interface.settings);
+    // The socket hands the daemon a request in pieces of any size: read a
+    // byte at a time, it must be answered, refused and applied the same.
+    io::RequestReader bytewise;
+    for (std::size_t i = 0; i < request.size() && bytewise.state() == io::RequestReader::State::reading; ++i) {
+        bytewise.feed(request.substr(i, 1));
+    }
+    Interface twin;
+    std::string twin_refusal;
+    const std::string twin_reply = io::answer(bytewise, twin.device, twin.settings, twin.changed, &twin_refusal);
+    fuzz::expect(twin_reply == reply && twin_refusal == refusal && twin.changed == interface.changed &&
+                     io::format_get(twin.device, twin.settings) == io::format_get(interface.device, interface.settings),
+                 "a request read a byte at a time is the request read whole");
 
     constexpr std::string_view kSet = "set=1\n";
     if (request.starts_with(kSet)) {
