@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: MIT
 # The documentation as one PDF, for reading away from a browser or handing
 # out in a course: Debian's chromium, headless, prints each page of the built
-# HTML in reading order (the index, chapters 0 to 11, the labs, the course
-# and its instructor notes), and pdfunite (poppler-utils) binds them.
+# HTML in reading order, and pdfunite (poppler-utils) binds them. The order
+# is the pages' own tree: docs/index.md, then depth first each page an
+# `@subpage` names (the chapters with their case catalogues and run logs,
+# the labs, the course and its instructor notes), so a new page is in the
+# PDF the moment the tree links it; a hand-kept list once left out lab 9.
 # Usage: tools/docs_pdf.sh HTML_DIR OUT.pdf    (after `cmake --build build --target docs`)
 # Exit: 0 written, 1 failed, 77 no chromium or pdfunite (tools/setup.sh installs them).
 set -euo pipefail
@@ -11,11 +14,33 @@ html=$(realpath "${1:?usage: $0 HTML_DIR OUT.pdf}")
 out=$(realpath -m "${2:?usage: $0 HTML_DIR OUT.pdf}")
 browser=$(command -v chromium || command -v chromium-browser || true)
 [[ -n $browser ]] && command -v pdfunite >/dev/null || { echo "SKIP: needs chromium and pdfunite (tools/setup.sh)"; exit 77; }
-pages=(index md_docs_datagram_trip md_docs_handshake md_docs_routing md_docs_transport md_docs_cookies
-       md_docs_timers md_docs_device md_docs_running md_docs_conformance md_docs_scale md_docs_reliability
-       md_docs_making_it_fast md_docs_lab1 md_docs_lab2 md_docs_course_index md_docs_course_lab3
-       md_docs_course_lab4 md_docs_course_lab5 md_docs_course_lab6 md_docs_course_lab7 md_docs_course_lab8
-       md_docs_course_instructor)
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Each page's label ({#label} on its title) -> its source and its HTML name
+# (Doxygen's: md_ and the path with / as _; the main page is index).
+declare -A source_of html_of
+while IFS= read -r md; do
+  label=$(grep -o -m1 '{#[A-Za-z0-9_]*}' "$md" | tr -d '{#}') || continue
+  relative=${md#"$root"/}
+  source_of[$label]=$md
+  html_of[$label]=$([[ $label == mainpage ]] && echo index || echo "md_${relative%.md}" | tr / _)
+done < <(find "$root/docs" -name '*.md' | sort)
+
+pages=()
+declare -A seen
+visit() {
+  local label=$1 child
+  [[ -n ${source_of[$label]:-} ]] || { echo "FAIL: @subpage $label names no page in docs/" >&2; exit 1; }
+  [[ -z ${seen[$label]:-} ]] || return 0
+  seen[$label]=1
+  pages+=("${html_of[$label]}")
+  for child in $(grep -o '@subpage [A-Za-z0-9_]*' "${source_of[$label]}" | cut -d' ' -f2); do visit "$child"; done
+}
+visit mainpage
+# A page no @subpage reaches would be left out here and float loose in the HTML.
+for label in "${!source_of[@]}"; do
+  [[ -n ${seen[$label]:-} ]] || { echo "FAIL: ${source_of[$label]#"$root"/} is on no page's @subpage list" >&2; exit 1; }
+done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 parts=()
@@ -29,4 +54,4 @@ for i in "${!pages[@]}"; do
   parts+=("$part")
 done
 pdfunite "${parts[@]}" "$out"
-echo "PDF: $out ($(pdfinfo "$out" 2>/dev/null | awk '/^Pages:/ {print $2}') pages, ${#pages[@]} chapters and labs)"
+echo "PDF: $out ($(pdfinfo "$out" 2>/dev/null | awk '/^Pages:/ {print $2}') pages, from ${#pages[@]} documentation pages)"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """tools/fuzz_gain.py read against real libFuzzer output: the two excerpts
 below are what `fuzz_device -runs=0 -print_coverage=1` printed over the
-device corpus before and after the eighth long run (docs/reliability.md),
+device corpus before and after the eighth long run (docs/fuzz_runs.md),
 trimmed to three functions, the tree's path shortened to /src."""
 import pathlib
 import sys
