@@ -36,7 +36,9 @@
 # config_file target once sent fuzz-made host names to the DNS resolver),
 # and exit 1 if any
 # target crashed, leaked, timed out or broke a property: its log and
-# reproducer are kept under build-fuzz/artifacts/<target>/.
+# reproducer are kept under build-fuzz/artifacts/<target>/. (In long mode a
+# timeout whose input, run again alone, finishes in time was a starved CPU,
+# not a finding: the table says so and the target goes on.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -179,12 +181,43 @@ fuzz() {
 }
 
 # The coverage (edges) the target reaches over a corpus directory: the `cov:`
-# of libFuzzer's INITED line after running every input once.
+# of libFuzzer's INITED line after running every input once; nothing if an
+# input there stops it first (the table then shows `?`, and the finding is
+# in found-TARGET).
 coverage() {
   local target=$1 corpus=$2
-  ASAN_OPTIONS=detect_leaks=0 timeout --kill-after=10 1800 \
-    "${isolate[@]}" "$build/fuzz/fuzz_$target" -runs=0 -timeout=5 -rss_limit_mb=2048 -artifact_prefix="$work/found-$target/" "$corpus" 2>&1 |
+  { ASAN_OPTIONS=detect_leaks=0 timeout --kill-after=10 1800 \
+    "${isolate[@]}" "$build/fuzz/fuzz_$target" -runs=0 -timeout=5 -rss_limit_mb=2048 -artifact_prefix="$work/found-$target/" "$corpus" 2>&1 || true; } |
     sed -n 's/.*INITED cov: \([0-9]*\).*/\1/p' | tail -1
+}
+
+# A long run goes on beside other work at the lowest priority, and
+# libFuzzer's -timeout counts wall-clock time: a fuzzer kept off the CPU for
+# 5 s reports a hang that is none (the thirteenth run's `device` stopped so
+# while the docs were printed beside it; its input takes 0.1 s). So in long
+# mode a timeout counts as a finding only if its input, run again alone
+# (three tries), still does not finish within the limit. True when every
+# finding of TARGET is a timeout whose input then ran in time.
+starved_timeouts() {
+  local target=$1 finding ran any=no
+  for finding in "$work/found-$target"/*; do
+    [[ -e $finding ]] || continue
+    [[ ${finding##*/} == timeout-* ]] || return 1
+    any=yes
+  done
+  [[ $any == yes ]] || return 1
+  for finding in "$work/found-$target"/timeout-*; do
+    ran=no
+    for _ in 1 2 3; do
+      if ASAN_OPTIONS=detect_leaks=1 timeout --kill-after=10 60 "${isolate[@]}" "$build/fuzz/fuzz_$target" \
+           -timeout=5 -rss_limit_mb=2048 "$finding" >"$work/$target.again.log" 2>&1; then
+        ran=yes
+        break
+      fi
+      sleep 5
+    done
+    [[ $ran == yes ]] || return 1
+  done
 }
 
 files_of() { find "$1" -type f | wc -l; }
@@ -210,8 +243,36 @@ run_long() {
   cp -R "$committed/." "$corpus/"
   local start=$SECONDS started
   started=$(date -u +%Y-%m-%dT%H:%M)
-  fuzz "$target" "$corpus" $((max_time + 600)) -runs="$runs" -max_total_time="$max_time"
+  # In pieces only if a piece ends in starved timeouts (starved_timeouts):
+  # their inputs go to $work/starved-TARGET, not counted as findings, and
+  # the target goes on from the corpus it had grown, for what remains of its
+  # executions and time.
+  local executed=0 pieces=0 starved=0 runs_left=$runs time_left=$max_time
+  : >"$work/$target.pieces.log"
+  while :; do
+    fuzz "$target" "$corpus" $((time_left + 600)) -runs="$runs_left" -max_total_time="$time_left"
+    pieces=$((pieces + 1))
+    executed=$((executed + $(stat_of "$target" number_of_executed_units || true) + 0))
+    cat "$work/$target.log" >>"$work/$target.pieces.log"
+    [[ $(cat "$work/$target.rc") != 0 ]] && starved_timeouts "$target" || break
+    mkdir -p "$work/starved-$target"
+    starved=$((starved + $(files_of "$work/found-$target")))
+    mv "$work/found-$target"/timeout-* "$work/starved-$target/"
+    runs_left=$((runs - executed))
+    time_left=$((max_time - (SECONDS - start)))
+    echo "== fuzz_$target: a timeout at $(date -u +%H:%M:%S) was a starved CPU (its input runs in time alone);" \
+      "$([[ $runs_left -gt 0 && $time_left -ge 60 ]] && echo "going on for ${time_left}s" || echo "its budget is spent")"
+    if (( runs_left <= 0 || time_left < 60 )); then echo 0 >"$work/$target.rc"; break; fi
+  done
   local fuzz_seconds=$((SECONDS - start))
+  if (( pieces > 1 )); then
+    # The target's log becomes every piece's, ending with the totals, which
+    # is what the figures below and the report read (the last stat:: line).
+    { cat "$work/$target.pieces.log"
+      echo "stat::number_of_executed_units: $executed"
+      echo "stat::average_exec_per_sec: $((executed / (fuzz_seconds > 0 ? fuzz_seconds : 1)))"
+    } >"$work/$target.log"
+  fi
   # The merge keeps every committed file (the fresh directory starts as a
   # copy) and adds, from the working corpus, the fewest inputs that reach
   # edges the others do not (-use_counters=0: an edge counts, not how many
@@ -233,14 +294,14 @@ run_long() {
     updated=yes
   fi
   # The run's figures, read once, for the table's row and the ledger's.
-  local found executed rate files_after minutes
+  local found rate files_after minutes
   found=$(find "$work/found-$target" -type f | wc -l)
-  executed=$(stat_of "$target" number_of_executed_units)
   rate=$(stat_of "$target" average_exec_per_sec)
   files_after=$(files_of "$committed")
   minutes=$(awk -v s="$fuzz_seconds" 'BEGIN { printf "%.1f", s / 60 }')
   local findings=$found ran=$executed
   [[ $(cat "$work/$target.rc") == 0 ]] || findings="$found (exit $(cat "$work/$target.rc"))"
+  (( starved == 0 )) || findings+=", and $starved timeout(s) of a starved CPU, not counted"
   [[ ${ran:-0} -ge $runs ]] || ran="${ran:-?} of $runs (time cap)"
   printf '| `%s` | %s | %s | %s → %s | %s (%s KB) → %s (%s KB)%s | %s | %s min |\n' \
     "$target" "$ran" "$rate" "${cov_before:-?}" "${cov_after:-?}" \
@@ -280,8 +341,9 @@ for target in "${targets[@]}"; do
   log=$work/$target.log
   runs=$(stat_of "$target" number_of_executed_units)
   rate=$(stat_of "$target" average_exec_per_sec)
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
-  ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+  # (None, if the target stopped before libFuzzer printed any: a seed crashed.)
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2 || true)
+  ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2 || true)
   printf '%-16s %-6s %10s %8s %7s %7s\n' "$target" "$result" "${runs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}"
   if [[ $result == FAIL ]]; then
     status=1
