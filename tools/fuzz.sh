@@ -154,6 +154,17 @@ fi
 
 # ---- helpers -------------------------------------------------------------------
 
+# run_target TARGET SECONDS_CAP [libFuzzer options and inputs...]: the one way
+# this script starts a target, with the limits every use shares (5 s an
+# input, 2048 MB), inside the outer `timeout` and the network namespace. The
+# re-check of a timeout (starved_timeouts) must judge by the very limit the
+# fuzzer used.
+run_target() {
+  local target=$1 cap=$2
+  shift 2
+  timeout --kill-after=10 "$cap" "${isolate[@]}" "$build/fuzz/fuzz_$target" -timeout=5 -rss_limit_mb=2048 "$@"
+}
+
 # fuzz TARGET CORPUS SECONDS_CAP [libFuzzer options...]: one bounded libFuzzer
 # run, its findings in $work/found-TARGET, its log in $work/TARGET.log and
 # its exit status in $work/TARGET.rc. -timeout: one input taking 5 s is a
@@ -174,9 +185,8 @@ fuzz() {
   [[ $mode == long ]] && stack_frames=10
   mkdir -p "$found"
   ASAN_OPTIONS=detect_leaks=1:malloc_context_size=$stack_frames UBSAN_OPTIONS=print_stacktrace=1 \
-    timeout --kill-after=10 "$cap" \
-    "${isolate[@]}" "$build/fuzz/fuzz_$target" "$@" -timeout=5 -rss_limit_mb=2048 \
-      -print_final_stats=1 -artifact_prefix="$found/" "$corpus" >"$work/$target.log" 2>&1 || rc=$?
+    run_target "$target" "$cap" "$@" -print_final_stats=1 -artifact_prefix="$found/" "$corpus" \
+      >"$work/$target.log" 2>&1 || rc=$?
   echo "$rc" >"$work/$target.rc"
 }
 
@@ -186,8 +196,8 @@ fuzz() {
 # in found-TARGET).
 coverage() {
   local target=$1 corpus=$2
-  { ASAN_OPTIONS=detect_leaks=0 timeout --kill-after=10 1800 \
-    "${isolate[@]}" "$build/fuzz/fuzz_$target" -runs=0 -timeout=5 -rss_limit_mb=2048 -artifact_prefix="$work/found-$target/" "$corpus" 2>&1 || true; } |
+  { ASAN_OPTIONS=detect_leaks=0 run_target "$target" 1800 -runs=0 -artifact_prefix="$work/found-$target/" "$corpus" 2>&1 ||
+    true; } |
     sed -n 's/.*INITED cov: \([0-9]*\).*/\1/p' | tail -1
 }
 
@@ -209,8 +219,7 @@ starved_timeouts() {
   for finding in "$work/found-$target"/timeout-*; do
     ran=no
     for _ in 1 2 3; do
-      if ASAN_OPTIONS=detect_leaks=1 timeout --kill-after=10 60 "${isolate[@]}" "$build/fuzz/fuzz_$target" \
-           -timeout=5 -rss_limit_mb=2048 "$finding" >"$work/$target.again.log" 2>&1; then
+      if ASAN_OPTIONS=detect_leaks=1 run_target "$target" 60 "$finding" >"$work/$target.again.log" 2>&1; then
         ran=yes
         break
       fi
@@ -278,9 +287,8 @@ run_long() {
   # edges the others do not (-use_counters=0: an edge counts, not how many
   # times it ran, which keeps the corpus to a few hundred files).
   cp -R "$committed/." "$merged/"
-  ASAN_OPTIONS=detect_leaks=0 timeout --kill-after=10 3600 \
-    "${isolate[@]}" "$build/fuzz/fuzz_$target" -merge=1 -use_counters=0 -timeout=5 -rss_limit_mb=2048 \
-      -artifact_prefix="$work/found-$target/" "$merged" "$corpus" >"$work/$target.merge.log" 2>&1 || true
+  ASAN_OPTIONS=detect_leaks=0 run_target "$target" 3600 -merge=1 -use_counters=0 \
+    -artifact_prefix="$work/found-$target/" "$merged" "$corpus" >"$work/$target.merge.log" 2>&1 || true
   local cov_before cov_after updated=no
   cov_before=$(coverage "$target" "$committed")
   cov_after=$(coverage "$target" "$merged")
