@@ -92,9 +92,13 @@ mkdir -p "$build"
 # The commit the targets were just built from, for the ledger: a row names
 # the code its executions ran, even if commits land while a long run goes
 # on ("+" when sources differed from that commit at build time).
-built_from=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
-git -C "$root" diff --quiet HEAD -- CMakeLists.txt reference conformance vectors tools/test_support \
-  fuzz ':!fuzz/corpus' ':!fuzz/runs.csv' 2>/dev/null || built_from+="+"
+# Short mode writes no ledger row, so it does not ask.
+built_from=
+if [[ $mode == long ]]; then
+  built_from=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  git -C "$root" diff --quiet HEAD -- CMakeLists.txt reference conformance vectors tools/test_support \
+    fuzz ':!fuzz/corpus' ':!fuzz/runs.csv' 2>/dev/null || built_from+="+"
+fi
 
 targets=()
 for argument in "$@"; do
@@ -277,6 +281,8 @@ run_long() {
   if (( pieces > 1 )); then
     # The target's log becomes every piece's, ending with the totals, which
     # is what the figures below and the report read (the last stat:: line).
+    # The rate is executions over the whole wall time, the pauses and the
+    # re-runs of the starved inputs included: a little below libFuzzer's own.
     { cat "$work/$target.pieces.log"
       echo "stat::number_of_executed_units: $executed"
       echo "stat::average_exec_per_sec: $((executed / (fuzz_seconds > 0 ? fuzz_seconds : 1)))"
