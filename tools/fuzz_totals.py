@@ -7,6 +7,9 @@ Each long run starts from the corpus the previous one committed, so the runs
 of a target add up as one long run broken into pieces would: what carries
 over is the corpus, what is lost is libFuzzer's in-memory state (its mutation
 statistics). The table says both the total and the longest single run.
+Under it, for the targets short of their goal, the command that runs what is
+left and what that costs at the rate of each target's latest run, so the
+chapter's remainder is read off the ledger too, never typed by hand.
 
 The goals are the issue's (issue 8): 10^8 executions for a parser, 10^7 for
 the targets that run whole Devices (`device`, `session`, and `batch`, which
@@ -60,7 +63,26 @@ def totals(rows):
             f"| `{target}` | {len(runs)} | {power(total)} | {power(max(executions))} | {reached} "
             f"| {max(int(r['edges_after']) for r in runs)} | {last['files_after']} "
             f"| {sum(int(r['findings']) for r in runs)} | {time} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + remainder(by_target)
+
+
+def remainder(by_target):
+    """What is left of the goals, as the command that runs it, and its cost
+    in hours of a core at each target's latest rate (rates differ between
+    machines, so this is an estimate, and says whose rate it uses)."""
+    left = {}
+    hours = {}
+    for target, runs in sorted(by_target.items()):
+        short = goal(target) - sum(int(r["executions"]) for r in runs)
+        if short > 0:
+            left[target] = short
+            hours[target] = short / float(runs[-1]["exec_per_second"]) / 3600
+    if not left:
+        return "\nEvery target has reached its goal.\n"
+    budgets = " ".join(f"{t}={n}" for t, n in left.items())
+    return (f"\nWhat is left, {len(left)} target(s): `tools/fuzz.sh --long {10**7} {budgets}`, "
+            f"about {sum(hours.values()):.0f} hours of a core at each target's latest rate "
+            f"({min(hours.values()):.0f}–{max(hours.values()):.0f} h each).\n")
 
 
 def main(argv):
