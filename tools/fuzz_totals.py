@@ -60,34 +60,32 @@ def totals(rows):
         "| target | long runs | executions in all | longest run | goal | edges now | corpus files | findings | fuzzing time |",
         "|---|---:|---:|---:|---|---:|---:|---:|---:|",
     ]
+    short_of_goal = {}  # target -> (executions still owed, its latest run's exec/s)
     for target, runs in sorted(by_target.items(), key=lambda kv: (kv[0] in BIG_STATE, kv[0])):
         executions = [int(r["executions"]) for r in runs]
         total = sum(executions)
         reached = "reached" if total >= goal(target) else f"{100 * total / goal(target):.0f} % of {power(goal(target))}"
         last = runs[-1]
+        if total < goal(target):
+            short_of_goal[target] = (goal(target) - total, float(last["exec_per_second"]))
         minutes = sum(float(r["minutes"]) for r in runs)
         time = f"{minutes / 60:.1f} h" if minutes >= 90 else f"{minutes:.0f} min"
         lines.append(
             f"| `{target}` | {len(runs)} | {power(total)} | {power(max(executions))} | {reached} "
             f"| {edges_now(last)} | {last['files_after']} "
             f"| {sum(int(r['findings']) for r in runs)} | {time} |")
-    return "\n".join(lines) + "\n" + remainder(by_target)
+    return "\n".join(lines) + "\n" + remainder(short_of_goal)
 
 
-def remainder(by_target):
+def remainder(short_of_goal):
     """What is left of the goals, as the command that runs it, and its cost
     in hours of a core at each target's latest rate (rates differ between
     machines, so this is an estimate, and says whose rate it uses)."""
-    left = {}
-    hours = {}
-    for target, runs in sorted(by_target.items()):
-        short = goal(target) - sum(int(r["executions"]) for r in runs)
-        if short > 0:
-            left[target] = short
-            hours[target] = short / float(runs[-1]["exec_per_second"]) / 3600
-    if not left:
+    if not short_of_goal:
         return "\nEvery target has reached its goal.\n"
-    budgets = " ".join(f"{t}={n}" for t, n in left.items())
+    left = dict(sorted(short_of_goal.items()))
+    hours = {t: owed / rate / 3600 for t, (owed, rate) in left.items()}
+    budgets = " ".join(f"{t}={owed}" for t, (owed, _) in left.items())
     return (f"\nWhat is left, {len(left)} target(s): `tools/fuzz.sh --long {10**7} {budgets}`, "
             f"about {sum(hours.values()):.0f} hours of a core at each target's latest rate "
             f"({min(hours.values()):.0f}–{max(hours.values()):.0f} h each).\n")
