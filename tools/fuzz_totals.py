@@ -64,10 +64,13 @@ def totals(rows):
     for target, runs in sorted(by_target.items(), key=lambda kv: (kv[0] in BIG_STATE, kv[0])):
         executions = [int(r["executions"]) for r in runs]
         total = sum(executions)
-        reached = "reached" if total >= goal(target) else f"{100 * total / goal(target):.0f} % of {power(goal(target))}"
+        target_goal = goal(target)
         last = runs[-1]
-        if total < goal(target):
-            short_of_goal[target] = (goal(target) - total, float(last["exec_per_second"]))
+        if total < target_goal:
+            reached = f"{100 * total / target_goal:.0f} % of {power(target_goal)}"
+            short_of_goal[target] = (target_goal - total, float(last["exec_per_second"]))
+        else:
+            reached = "reached"
         minutes = sum(float(r["minutes"]) for r in runs)
         time = f"{minutes / 60:.1f} h" if minutes >= 90 else f"{minutes:.0f} min"
         lines.append(
