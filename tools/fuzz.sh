@@ -138,8 +138,8 @@ fi
 # chapter 10, the twenty-fifth run), in code every input runs: enough to
 # decide alone whether a merged corpus is kept. With it off, every measure
 # agrees. The fuzzing itself keeps the randomisation: it is how the daemon
-# runs. `launch` is what goes before a target; the merge and coverage() set
-# it to `steady` for their own runs. (Only the long mode measures.)
+# runs. `launch` is what goes before a target; run_long sets it to `steady`
+# for the merge and the measures. (Only the long mode measures.)
 launch=() steady=()
 if [[ $mode == long ]]; then
   if setarch -R true 2>/dev/null; then
@@ -220,7 +220,7 @@ fuzz() {
 # input there stops it first (the table then shows `?`, and the finding is
 # in found-TARGET).
 coverage() {
-  local target=$1 corpus=$2 launch=("${steady[@]}")
+  local target=$1 corpus=$2
   { ASAN_OPTIONS=detect_leaks=0 run_target "$target" 1800 -runs=0 -artifact_prefix="$work/found-$target/" "$corpus" 2>&1 ||
     true; } |
     sed -n 's/.*INITED cov: \([0-9]*\).*/\1/p' | tail -1

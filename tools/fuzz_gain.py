@@ -148,17 +148,20 @@ def gains(before, after):
 
 
 @functools.cache
+def if_permitted(*prefix):
+    """PREFIX (a command that runs the rest of the line under it) when this
+    machine permits it, probed once as tools/fuzz.sh does, else nothing."""
+    return list(prefix) if subprocess.run([*prefix, "true"], capture_output=True).returncode == 0 else []
+
+
 def isolation():
-    """`unshare --net` when this machine lets us make a namespace (probed
-    once, as tools/fuzz.sh does), else nothing."""
-    return ["unshare", "--net"] if subprocess.run(["unshare", "--net", "true"], capture_output=True).returncode == 0 else []
+    """No network for the target: `unshare --net`, where permitted."""
+    return if_permitted("unshare", "--net")
 
 
-@functools.cache
 def steady():
-    """`setarch -R` (address-space randomisation off) when this machine
-    permits it (probed once, as tools/fuzz.sh does), else nothing."""
-    return ["setarch", "-R"] if subprocess.run(["setarch", "-R", "true"], capture_output=True).returncode == 0 else []
+    """Address-space randomisation off (`setarch -R`), where permitted."""
+    return if_permitted("setarch", "-R")
 
 
 def run_target(binary, corpus):
