@@ -11,12 +11,14 @@
 //     all four bytes);
 //   - survive malformed messages of every type and still answer afterwards;
 //   - answer at most one initiation per peer in 20 ms (the kernel and
-//     wireguard-go: 1 s / INITIATIONS_PER_SECOND), whatever their timestamps;
+//     wireguard-go: 1 s / INITIATIONS_PER_SECOND), whatever their timestamps,
+//     when they are taken one after the other;
 //   - refuse an initiation whose ephemeral key is a low-order point (the
 //     shared secret would be all zeros, known to anyone; RFC 7748 §6.1);
 //   - with no private key (set to zeros), answer nothing (the kernel's
 //     has_identity; wireguard-go answers with the key X25519(clamp(0)),
 //     which the suite reports as DIVERGES).
+#include <algorithm>
 #include <array>
 
 #include "case_support.hpp"
@@ -171,28 +173,61 @@ Outcome malformed(CaseContext& c) {
 }
 
 
+/// How close together the target must be shown to have taken two
+/// initiations before answering both counts against it: half the 20 ms of
+/// the rule, since the kernel reads a coarse clock that may lag by a tick
+/// (up to 10 ms at HZ=100).
+constexpr Duration kProvenFlood = wire::kMinInitiationInterval / 2;
+
 Outcome initiation_flood(CaseContext& c) {
-    // Two valid initiations from one peer, back to back (each a fresh
-    // ephemeral key and a newer timestamp): the second comes within 20 ms.
+    // The second initiation goes out only once the first is answered, never
+    // back to back. The kernel and wireguard-go both read the time of the
+    // peer's last initiation, then do the Diffie-Hellman work, then write
+    // the new time, on several handshake workers at once: two initiations
+    // that arrive together may both pass the check on a machine with more
+    // than one core (CI saw wireguard-go 0.0.20220316 answer both), or the
+    // second may be taken first and the first refused as older. What they
+    // keep is the rule for initiations taken one after the other, and an
+    // answer proves the first was taken.
     const Port port = c.network.open_port();
-    const auto one = c.first.initiate();
-    const auto two = c.first.initiate();
-    c.first.send_initiation(port, one.bytes);  // 50 ms after this identity's last
-    c.network.send(port, two.bytes);
-    const auto first = c.first.await_answer(port, one, c.config.answer_wait);
-    if (first.kind != Kind::response) return skip("the first of two initiations got " + describe(first.kind) + ", not a response");
-    const auto second = c.first.await_answer(port, two, c.config.silence_wait);
-    if (second.kind != Kind::silence) {
-        return fail("a second initiation from the same peer less than 20 ms after the first got " + describe(second.kind) +
-                    ": the kernel and wireguard-go answer at most one per 20 ms (INITIATIONS_PER_SECOND = 50)");
+    constexpr int kTries = 3;
+    Duration slowest{};
+    for (int tries = 1; tries <= kTries; ++tries) {
+        const auto one = c.first.initiate();
+        const auto two = c.first.initiate();
+        c.first.send_initiation(port, one.bytes);  // 50 ms after this identity's last
+        const Duration one_sent = c.network.now();
+        const auto first = c.first.await_answer(port, one, c.config.answer_wait);
+        if (first.kind != Kind::response) return skip("the first initiation got " + describe(first.kind) + ", not a response");
+        c.network.send(port, two.bytes);  // at once, not after send_initiation's 50 ms
+        const auto second = c.first.await_answer(port, two, c.config.silence_wait);
+        if (second.kind == Kind::silence) {
+            // Not a lasting refusal: one later is answered again.
+            const auto three = c.first.initiate();
+            c.first.send_initiation(port, three.bytes);
+            if (c.first.await_answer(port, three, c.config.answer_wait).kind != Kind::response) {
+                return fail("after an initiation and a second at once, a third " + milliseconds(c.config.silence_wait) +
+                            " later was not answered");
+            }
+            return pass("a second initiation sent as the first was answered: silence; a third " +
+                        milliseconds(c.config.silence_wait) + " later answered");
+        }
+        if (second.kind == Kind::cookie_reply) return skip("the second initiation got a cookie reply: the target is under load");
+        if (second.kind != Kind::response) return fail("the second initiation got " + describe(second.kind) + ": " + second.detail);
+        // The target took the first after we sent it and checked the second
+        // before its answer reached us: no further apart than this.
+        const Duration apart = c.network.now() - one_sent;
+        if (apart < kProvenFlood) {
+            return fail("a second initiation from the same peer got a handshake response, though the target took it within " +
+                        milliseconds(std::chrono::ceil<std::chrono::milliseconds>(apart)) +
+                        " of the first: the kernel and wireguard-go answer at most one per 20 ms (INITIATIONS_PER_SECOND = 50)");
+        }
+        slowest = std::max(slowest, apart);
+        c.network.sleep(wire::kMinInitiationInterval);  // the next first must not fall within 20 ms of this second
     }
-    // Not a lasting refusal: one later is answered again.
-    const auto three = c.first.initiate();
-    c.first.send_initiation(port, three.bytes);  // 50 ms after the first
-    if (c.first.await_answer(port, three, c.config.answer_wait).kind != Kind::response) {
-        return fail("after two initiations in a row, a third 50 ms after the first was not answered");
-    }
-    return pass("two initiations back to back: the first answered, the second not; one 50 ms later answered");
+    return skip("the second initiation was answered in each of " + std::to_string(kTries) +
+                " tries, but the round trips took up to " + milliseconds(slowest) + ": too slow to show it came within " +
+                milliseconds(kProvenFlood) + " of the first");
 }
 
 /// An initiation from `peer` with `timestamp` whose ephemeral key is the
