@@ -88,13 +88,15 @@ ProbePeer::Initiation ProbePeer::initiate(std::optional<crypto::Mac> cookie, std
     return result;
 }
 
-void ProbePeer::send_initiation(Port port, ByteView bytes) {
+Duration ProbePeer::send_initiation(Port port, ByteView bytes) {
     if (last_initiation_sent_) {
         const Duration since = network_.now() - *last_initiation_sent_;
         if (since < kInitiationSpacing) network_.sleep(kInitiationSpacing - since);
     }
+    const Duration before = network_.now();
     network_.send(port, bytes);
     last_initiation_sent_ = network_.now();
+    return before;
 }
 
 ProbePeer::Answer ProbePeer::await_answer(Port port, const Initiation& initiation, Duration wait) {

@@ -83,7 +83,9 @@ public:
     /// Sends bytes that carry this identity's initiation, never less than
     /// 50 ms after its previous one: the kernel silently drops a second
     /// initiation from one peer within 20 ms, which would fail a good target.
-    void send_initiation(Port port, ByteView bytes);
+    /// Returns the time just before it went out: the target cannot have
+    /// taken it earlier.
+    Duration send_initiation(Port port, ByteView bytes);
 
     /// What came back to an initiation.
     struct Answer {
