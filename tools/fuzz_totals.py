@@ -8,7 +8,7 @@ of a target add up as one long run broken into pieces would: what carries
 over is the corpus, what is lost is libFuzzer's in-memory state (its mutation
 statistics). The table says both the total and the longest single run.
 Under it, for the targets short of their goal, the command that runs what is
-left and what that costs at the rate of each target's latest run, so the
+left and what that costs at each target's rate over all its runs, so the
 chapter's remainder is read off the ledger too, never typed by hand.
 
 The goals are the issue's (issue 8): 10^8 executions for a parser, 10^7 for
@@ -60,18 +60,18 @@ def totals(rows):
         "| target | long runs | executions in all | longest run | goal | edges now | corpus files | findings | fuzzing time |",
         "|---|---:|---:|---:|---|---:|---:|---:|---:|",
     ]
-    short_of_goal = {}  # target -> (executions still owed, its latest run's exec/s)
+    short_of_goal = {}  # target -> (executions still owed, its exec/s over all its runs)
     for target, runs in sorted(by_target.items(), key=lambda kv: (kv[0] in BIG_STATE, kv[0])):
         executions = [int(r["executions"]) for r in runs]
         total = sum(executions)
         target_goal = goal(target)
         last = runs[-1]
+        minutes = sum(float(r["minutes"]) for r in runs)
         if total < target_goal:
             reached = f"{100 * total / target_goal:.0f} % of {power(target_goal)}"
-            short_of_goal[target] = (target_goal - total, float(last["exec_per_second"]))
+            short_of_goal[target] = (target_goal - total, total / (60 * minutes))
         else:
             reached = "reached"
-        minutes = sum(float(r["minutes"]) for r in runs)
         time = f"{minutes / 60:.1f} h" if minutes >= 90 else f"{minutes:.0f} min"
         lines.append(
             f"| `{target}` | {len(runs)} | {power(total)} | {power(max(executions))} | {reached} "
@@ -82,15 +82,18 @@ def totals(rows):
 
 def remainder(short_of_goal):
     """What is left of the goals, as the command that runs it, and its cost
-    in hours of a core at each target's latest rate (rates differ between
-    machines, so this is an estimate, and says whose rate it uses)."""
+    in hours of a core at each target's rate over all its runs: executions
+    over fuzzing time. Not the latest run's rate, which a short run inflates
+    (libFuzzer lets inputs grow, and slow down, as a run goes on); rates also
+    differ between machines, so this is an estimate, and says whose rate it
+    uses."""
     if not short_of_goal:
         return "\nEvery target has reached its goal.\n"
     left = dict(sorted(short_of_goal.items()))
     hours = {t: owed / rate / 3600 for t, (owed, rate) in left.items()}
     budgets = " ".join(f"{t}={owed}" for t, (owed, _) in left.items())
     return (f"\nWhat is left, {len(left)} target(s): `tools/fuzz.sh --long {10**7} {budgets}`, "
-            f"about {sum(hours.values()):.0f} hours of a core at each target's latest rate "
+            f"about {sum(hours.values()):.0f} hours of a core at each target's rate over all its runs "
             f"({min(hours.values()):.0f}–{max(hours.values()):.0f} h each).\n")
 
 
