@@ -11,9 +11,9 @@ Under it, for the targets short of their goal, the command that runs what is
 left and what that costs at each target's rate over all its runs, so the
 chapter's remainder is read off the ledger too, never typed by hand. The
 same goes for the chapter's summary row on fuzzing: how many long runs
-there have been (the sections of docs/fuzz_runs.md, whose headings must
-count first, second, ... in order) and what the Device-class targets have
-reached.
+there have been (the sections of docs/fuzz_runs.md, each headed as a
+run, counting first, second, ... without a gap) and what the Device-class
+targets have reached.
 
 The goals are the issue's (issue 8): 10^8 executions for a parser, 10^7 for
 the targets that run whole Devices (`device`, `session`, and `batch`, which
@@ -44,9 +44,14 @@ def goal(target):
     return 10**7 if target in BIG_STATE else 10**8
 
 
+def decimal_exponent(n):
+    """7 for 13,456,789: the power of ten the chapter writes it with."""
+    return len(str(int(n))) - 1
+
+
 def power(n):
     """1.3 × 10^7, as the chapter writes figures."""
-    exponent = len(str(int(n))) - 1
+    exponent = decimal_exponent(n)
     mantissa = n / 10**exponent
     return f"10^{exponent}" if round(mantissa, 1) == 1.0 else f"{mantissa:.1f} × 10^{exponent}"
 
@@ -168,10 +173,10 @@ def device_class_reach(rows):
         parts.append(f"{power(10**7)} for {names(reached)}")
     if short:
         low, high = min(executions[t] for t in short), max(executions[t] for t in short)
-        exponent = len(str(low)) - 1
+        exponent = decimal_exponent(low)
         if len(short) == 1:
             span = power(low)
-        elif len(str(high)) - 1 == exponent:
+        elif decimal_exponent(high) == exponent:
             span = f"{low / 10**exponent:.1f}–{high / 10**exponent:.1f} × 10^{exponent}"
         else:
             span = f"{power(low)} to {power(high)}"
