@@ -35,7 +35,6 @@ LoopbackTarget::LoopbackTarget(std::uint64_t seed, int load_threshold) : rng_(se
     options.unix_time_at_origin = kUnixTimeAtOrigin;
     device_ = std::make_unique<device::Device>(target_key, rng_, options);
     settings_.listen_port = 51820;
-    settings_.unix_time_at_origin = kUnixTimeAtOrigin;
     config_.target.public_key = device_->public_key();
     config_.target.tunnel_ips = {address("203.0.113.1"), address("2001:db8:1::1")};
     config_.first_key = key_from(rng_);

@@ -5,7 +5,7 @@ definition below: a header (what it breaks, which paper section, which case
 should catch it) and a unified diff of reference/ made by replacing exact
 pieces of the current source. When a change to reference/ moves the lines a
 mutant touches, the build says the patch no longer applies: fix the piece
-here if its text changed, then run this again (no argument) to write all 63.
+here if its text changed, then run this again (no argument) to write them all.
 A piece must occur exactly once in its file, or this stops and says which.
 """
 import difflib
@@ -173,17 +173,21 @@ m('tai64n_label_without_10', '5.1', 'the TAI64 label is 2^62 + Unix seconds, 10 
   'initiator.timestamp_label', 'no',
   (T, '''constexpr std::uint64_t kUnixEpochLabel = wire::kTai64Base + wire::kTaiMinusUnixSeconds;''',
    '''constexpr std::uint64_t kUnixEpochLabel = wire::kTai64Base;'''))
+m('tai64n_label_with_leap_seconds', '5.1', 'the TAI64 label is 2^62 + 37 + Unix seconds (TAI with the leap seconds to 2017), 27 s ahead of the kernel and wireguard-go',
+  'initiator.timestamp_label', 'no',
+  (T, '''constexpr std::uint64_t kUnixEpochLabel = wire::kTai64Base + wire::kTaiMinusUnixSeconds;''',
+   '''constexpr std::uint64_t kUnixEpochLabel = wire::kTai64Base + 37;'''))
 m('tai64n_not_whitened', '5.1', 'initiation timestamps carry the clock to the nanosecond',
   'initiator.timestamp_whitened', 'no',
   (T, '''                     nanoseconds / wire::kTimestampWhitening * wire::kTimestampWhitening);''',
    '''                     nanoseconds | 1);'''))
 m('timestamp_reused', '5.1', 'every initiation carries the first one\'s timestamp',
   'initiator.timestamps_increase', 'no',
-  (D, '''    auto candidate = crypto::Tai64n::for_initiation(options_.unix_time_at_origin + now);
+  (D, '''    auto candidate = crypto::Tai64n::for_initiation(unix_time(now));
     if (!candidate.is_after(last_timestamp_)) candidate = last_timestamp_.next_whitened();
     last_timestamp_ = candidate;
     return candidate;''', '''    static std::optional<crypto::Tai64n> first;  // one timestamp, ever
-    if (!first) first = crypto::Tai64n::for_initiation(options_.unix_time_at_origin + now);
+    if (!first) first = crypto::Tai64n::for_initiation(unix_time(now));
     return *first;'''))
 m('ephemeral_reused', '5.4.2', 'every handshake message uses the same ephemeral key',
   'initiator.retry_fresh', 'no',

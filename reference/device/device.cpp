@@ -221,11 +221,14 @@ bool Device::may_receive_with(const Keypair& keypair, Time now) const {
 crypto::Tai64n Device::next_timestamp(Time now) {
     // §5.1 needs only that our timestamps grow, across restarts too, so they
     // follow the wall clock: protocol time plus the Unix time at its origin
-    // (to the nanosecond), which the I/O shell supplies, whitened as the
+    // (to the nanosecond), which the I/O shell keeps current, whitened as the
     // kernel does (crypto/tai64n.hpp). Two initiations in one 2^24 ns step,
     // or a clock that steps back, still move forward by a step, or the peer
-    // would ignore us until the clock caught up.
-    auto candidate = crypto::Tai64n::for_initiation(options_.unix_time_at_origin + now);
+    // would ignore us until the clock caught up. (The kernel does not: after
+    // a step back its initiations are refused as replays until its clock
+    // passes the last one the peer took. wgref keeps the choice that
+    // reconnects at once, which a peer cannot tell from a clock that held.)
+    auto candidate = crypto::Tai64n::for_initiation(unix_time(now));
     if (!candidate.is_after(last_timestamp_)) candidate = last_timestamp_.next_whitened();
     last_timestamp_ = candidate;
     return candidate;

@@ -82,8 +82,9 @@ struct DeviceOptions {
     int load_threshold = cookie::LoadMeter::kDefaultThreshold;
     std::size_t max_staged_packets = wire::kMaxStagedPackets;
     /// The Unix time (since the epoch, in nanoseconds: no truncation) at
-    /// protocol time zero. Initiation timestamps (§5.1) follow the wall clock,
-    /// so they keep growing across restarts.
+    /// protocol time zero, at the start; set_unix_time_at_origin() moves it
+    /// as the wall clock moves. Initiation timestamps (§5.1) follow the wall
+    /// clock, so they keep growing across restarts.
     Duration unix_time_at_origin = std::chrono::seconds(1'700'000'000);
     /// Opt-in: called with each handshake's secrets (never set it in production).
     std::function<void(const HandshakeSecrets&)> on_handshake_secrets;
@@ -126,6 +127,13 @@ public:
     void add_allowed_ip(PeerId peer, const IpPrefix& prefix) { allowed_ips_.insert(prefix, peer); }
     void clear_allowed_ips(PeerId peer) { allowed_ips_.remove_peer(peer); }
     void remove_all_peers();
+    /// Where protocol time zero now falls on the wall clock. Protocol time
+    /// never jumps, but the wall clock does (`date -s`, an NTP step, a host
+    /// resumed) and slews against it; the kernel reads the wall clock at each
+    /// initiation, so the I/O shell says where it stands each time it gives
+    /// the Device the time. Only initiation timestamps and the reported time
+    /// of the next handshake follow it.
+    void set_unix_time_at_origin(Duration unix_time) { options_.unix_time_at_origin = unix_time; }
 
     /// Everything `wg show` reports about a peer.
     struct PeerInfo {
@@ -190,6 +198,7 @@ private:
     bool may_send_with(const Keypair& keypair, Time now) const;
     bool may_receive_with(const Keypair& keypair, Time now) const;
     crypto::Tai64n next_timestamp(Time now);
+    Duration unix_time(Time now) const { return options_.unix_time_at_origin + now; }
     void drop(Outbox& out, DropReason reason, Time now, std::optional<PeerId> peer = std::nullopt);
     static void emit(Outbox& out, EventKind kind, std::optional<PeerId> peer, Time now);
 

@@ -45,6 +45,15 @@ bool delivered(const SimulatedNetwork::Host& host, const Bytes& p) {
     return std::find(host.delivered.begin(), host.delivered.end(), p) != host.delivered.end();
 }
 
+/// The timestamp inside a's initiation, read as b reads it.
+crypto::Tai64n timestamp_in(SimulatedNetwork& net, const Bytes& initiation) {
+    const auto b = handshake::StaticIdentity::from_private_key(net.host("b").private_key);
+    const test::OnePeerDirectory directory(handshake::RemotePeer{net.host("a").device->public_key(), {}});
+    const auto consumed = handshake::consume_initiation(*wire::InitiationMessage::parse(initiation), b, directory);
+    REQUIRE(consumed.ok());
+    return consumed.value().timestamp;
+}
+
 }  // namespace
 
 TEST_CASE("Initiation timestamps: the kernel's TAI64 label, whitened, and the origin to the nanosecond (5.1)", "[device][kernel]") {
@@ -60,16 +69,67 @@ TEST_CASE("Initiation timestamps: the kernel's TAI64 label, whitened, and the or
     net.send("a", packet(kA, kB, 1));  // sent at protocol time 0.35 s: Unix time 1,700,000,001.25
     net.run_for(10ms);
     REQUIRE(initiation);
-    // Open it as b would, and read the timestamp.
-    const auto b = handshake::StaticIdentity::from_private_key(net.host("b").private_key);
-    const test::OnePeerDirectory directory(handshake::RemotePeer{net.host("a").device->public_key(), {}});
-    const auto consumed = handshake::consume_initiation(*wire::InitiationMessage::parse(*initiation), b, directory);
-    REQUIRE(consumed.ok());
-    const auto& t = consumed.value().timestamp;
+    const auto t = timestamp_in(net, *initiation);
     CHECK(load_be64(t.view().data()) == (std::uint64_t{1} << 62) + 10 + 1'700'000'001);
     CHECK(t.unix_seconds() == 1'700'000'001);
     CHECK(t.nanoseconds() % (1u << 24) == 0);          // whitened
     CHECK(t.nanoseconds() == 14 * (1u << 24));         // 0.25 s = 250,000,000 ns, rounded down to 234,881,024
+}
+
+TEST_CASE("The wall clock steps: the next timestamp follows it, a past handshake keeps its time (tai64n_now, walltime_last_handshake)",
+          "[device][kernel]") {
+    // Protocol time never jumps; the wall clock does. The kernel reads the
+    // wall clock at each initiation, and notes the wall time of each
+    // handshake when it happens; the I/O shell tells the Device where
+    // protocol time zero falls on the wall clock each time it passes the time.
+    const Duration origin = 1'700'000'000s;
+    DeviceOptions a_options;
+    a_options.unix_time_at_origin = origin;
+    auto net = two_hosts(1, a_options);
+    std::vector<Bytes> initiations;
+    net.filter = [&](const Endpoint&, const Endpoint&, ByteView d) {
+        if (wire::InitiationMessage::parse(d)) initiations.emplace_back(d.begin(), d.end());
+        return true;
+    };
+    auto& a = *net.host("a").device;
+    const PeerId b = a.peers().front();
+    net.send("a", packet(kA, kB, 1));
+    net.run_for(1s);
+    REQUIRE(initiations.size() == 1);
+    CHECK(timestamp_in(net, initiations[0]).unix_seconds() == 1'700'000'000);
+    REQUIRE(a.peer_stats(b).last_handshake_unix_time);
+    const Duration first_handshake = *a.peer_stats(b).last_handshake_unix_time;
+    CHECK(first_handshake > origin);
+    CHECK(first_handshake < origin + 1s);
+
+    // Someone sets the clock an hour ahead. `wg show` still says when the
+    // first handshake happened; the rekey after REKEY_AFTER_TIME (6.2)
+    // carries the new time, and b takes it (newer than the last).
+    a.set_unix_time_at_origin(origin + 1h);
+    CHECK(*a.peer_stats(b).last_handshake_unix_time == first_handshake);
+    net.run_for(wire::kRekeyAfterTime);
+    net.send("a", packet(kA, kB, 2));
+    net.run_for(1s);
+    REQUIRE(initiations.size() == 2);
+    const auto ahead = timestamp_in(net, initiations[1]);
+    CHECK(ahead.unix_seconds() == 1'700'000'000 + 3600 + 121);
+    CHECK(a.peer_stats(b).handshakes_completed == 2);
+    CHECK(*a.peer_stats(b).last_handshake_unix_time > origin + 1h + 121s);
+
+    // And back by two hours. Here wgref goes its own way: the kernel would
+    // send the earlier time, which b refuses as a replay (5.1) for two hours,
+    // until the clock passes the last timestamp b took; wgref sends the
+    // smallest step after its last timestamp, and b takes it.
+    a.set_unix_time_at_origin(origin - 1h);
+    net.run_for(wire::kRekeyAfterTime);
+    net.send("a", packet(kA, kB, 3));
+    net.run_for(1s);
+    REQUIRE(initiations.size() == 3);
+    const auto behind = timestamp_in(net, initiations[2]);
+    CHECK(behind.is_after(ahead));
+    CHECK(behind.unix_seconds() == ahead.unix_seconds());
+    CHECK(a.peer_stats(b).handshakes_completed == 3);
+    CHECK(delivered(net.host("b"), packet(kA, kB, 3)));
 }
 
 TEST_CASE("Without a private key a device neither sends nor answers handshakes (the kernel's has_identity)", "[device][kernel]") {

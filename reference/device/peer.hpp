@@ -19,7 +19,10 @@ struct PeerStats {
     std::uint64_t handshakes_completed = 0;
     std::uint64_t cookies_received = 0;
     std::uint64_t keepalives_received = 0;
-    std::optional<Time> last_handshake;
+    /// On the wall clock (since the Unix epoch), when the handshake completed:
+    /// what `wg show` prints, kept as it was if the clock steps later (the
+    /// kernel's walltime_last_handshake).
+    std::optional<Duration> last_handshake_unix_time;
 };
 
 struct Peer {

@@ -107,7 +107,7 @@ void Device::receive_response(const Endpoint& from, const wire::ResponseMessage&
     p.timers.session_derived(now);
     p.timers.handshake_complete();
     ++p.stats.handshakes_completed;
-    p.stats.last_handshake = now;
+    p.stats.last_handshake_unix_time = unix_time(now);
     // The initiator speaks first on a new session: the packets that waited,
     // or else a keepalive, which confirms the keys to the responder (§5.4.6).
     send_keepalive(p, now, out);
@@ -162,7 +162,7 @@ void Device::receive_data(const Endpoint& from, const wire::DataMessage& message
         // the kernel): both sides have now shown they hold the same keys.
         p.timers.handshake_complete();
         ++p.stats.handshakes_completed;
-        p.stats.last_handshake = now;
+        p.stats.last_handshake_unix_time = unix_time(now);
         emit(out, EventKind::session_confirmed, p.id, now);
         send_staged_packets(p, now, out);
     }

@@ -41,11 +41,13 @@ namespace {
 // go out on keys the peer erased long ago (REJECT_AFTER_TIME x 3, §6.3).
 constexpr clockid_t kProtocolClock = CLOCK_BOOTTIME;
 
-Time protocol_clock_now() {
+Duration read_clock(clockid_t clock) {
     timespec ts{};
-    clock_gettime(kProtocolClock, &ts);
+    clock_gettime(clock, &ts);
     return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
 }
+
+Time protocol_clock_now() { return read_clock(kProtocolClock); }
 
 /// The UDP socket's buffers, each way (see bind_udp).
 constexpr int kSocketBufferBytes = 7 << 20;
@@ -104,12 +106,11 @@ std::unique_ptr<Interface> Interface::create(const InterfaceOptions& options, st
     // The Device starts with no key (like a fresh wireguard-go) until configured.
     device::DeviceOptions device_options;
     device_options.mtu = options.mtu;
-    timespec wall{};
-    clock_gettime(CLOCK_REALTIME, &wall);
     // The Unix time at protocol time zero, to the nanosecond: truncated to
-    // seconds it could put a restarted wgref's timestamps behind its last run's.
-    const Duration origin = std::chrono::seconds(wall.tv_sec) + std::chrono::nanoseconds(wall.tv_nsec) - protocol_clock_now();
-    device_options.unix_time_at_origin = origin;
+    // seconds it could put a restarted wgref's timestamps behind its last
+    // run's. now() keeps it current from here on.
+    const Time start = protocol_clock_now();
+    device_options.unix_time_at_origin = read_clock(CLOCK_REALTIME) - start;
     if (!options.keylog_path.empty()) {
         auto key_log = io::KeyLog::open(options.keylog_path, error);
         if (!key_log) return nullptr;
@@ -121,7 +122,6 @@ std::unique_ptr<Interface> Interface::create(const InterfaceOptions& options, st
         if (interface->workers_) return interface->workers_->run(n, job);
         for (std::size_t i = 0; i < n; ++i) job(i);
     };
-    self->settings_.unix_time_at_origin = origin;
     self->device_ = std::make_unique<device::Device>(crypto::PrivateKey{}, self->rng_, device_options);
 
     if (!self->bind_udp(0, error)) return nullptr;
@@ -200,7 +200,16 @@ bool Interface::configure(const DeviceChange& change, std::string& error) {
     return settings_.fwmark == old_mark || apply_fwmark(error);
 }
 
-Time Interface::now() const { return protocol_clock_now(); }
+Time Interface::now() {
+    // The wall clock can step (`date -s`, an NTP step, a VM restored) and
+    // slews against boot time, while the kernel reads it at each initiation
+    // (tai64n_now). So each time the Device is given the time it is also told
+    // where protocol time zero now falls on the wall clock: two reads of
+    // clocks the vDSO serves, a few tens of nanoseconds.
+    const Time t = protocol_clock_now();
+    device_->set_unix_time_at_origin(read_clock(CLOCK_REALTIME) - t);
+    return t;
+}
 
 int Interface::run() {
     // The signalfd and the epoll set are made here, in the process that runs

@@ -69,7 +69,9 @@ private:
     void send_segmented(std::span<device::Datagram> datagrams);
     void write_to_tun(device::Outbox& out);
     bool listen_uapi(std::string& error);
-    Time now() const;
+    /// The protocol clock (CLOCK_BOOTTIME); it also tells the Device where
+    /// its time zero now falls on the wall clock, which may have stepped.
+    Time now();
     void flush(device::Outbox& out);
     void on_udp_readable();
     bool on_tun_readable();  // false: the device is gone

@@ -211,8 +211,8 @@ void write_get(const device::Device& device, const InterfaceSettings& settings,
         out << "preshared_key=" << to_hex(info.preshared_key.view()) << "\n";  // zeros for none, as wireguard-go
         out << "protocol_version=1\n";
         if (info.endpoint) out << "endpoint=" << info.endpoint->to_string() << "\n";
-        if (info.stats.last_handshake) {
-            const Duration unix_time = settings.unix_time_at_origin + *info.stats.last_handshake;
+        if (info.stats.last_handshake_unix_time) {
+            const Duration unix_time = *info.stats.last_handshake_unix_time;
             const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(unix_time);
             out << "last_handshake_time_sec=" << seconds.count() << "\n";
             out << "last_handshake_time_nsec=" << (unix_time - seconds).count() << "\n";

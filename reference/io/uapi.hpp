@@ -22,12 +22,10 @@
 
 namespace wg::io {
 
-/// What the I/O shell owns rather than the Device: the UDP port.
+/// What the I/O shell owns rather than the Device: the UDP socket's port and mark.
 struct InterfaceSettings {
     std::uint16_t listen_port = 0;
     std::uint32_t fwmark = 0;
-    /// Unix seconds at protocol time zero, to report handshake times.
-    Duration unix_time_at_origin{0};  ///< since the Unix epoch, at protocol time zero
 };
 
 /// One `set` request (or configuration file), fully validated.
