@@ -49,6 +49,11 @@ Duration read_clock(clockid_t clock) {
 
 Time protocol_clock_now() { return read_clock(kProtocolClock); }
 
+/// Where protocol time zero falls on the wall clock, the protocol clock
+/// having just read `protocol_now`: to the nanosecond, since truncated to
+/// seconds it could put a restarted wgref's timestamps behind its last run's.
+Duration unix_time_at_origin(Time protocol_now) { return read_clock(CLOCK_REALTIME) - protocol_now; }
+
 /// The UDP socket's buffers, each way (see bind_udp).
 constexpr int kSocketBufferBytes = 7 << 20;
 
@@ -106,11 +111,8 @@ std::unique_ptr<Interface> Interface::create(const InterfaceOptions& options, st
     // The Device starts with no key (like a fresh wireguard-go) until configured.
     device::DeviceOptions device_options;
     device_options.mtu = options.mtu;
-    // The Unix time at protocol time zero, to the nanosecond: truncated to
-    // seconds it could put a restarted wgref's timestamps behind its last
-    // run's. now() keeps it current from here on.
-    const Time start = protocol_clock_now();
-    device_options.unix_time_at_origin = read_clock(CLOCK_REALTIME) - start;
+    // Where protocol time zero falls on the wall clock; now() keeps it current.
+    device_options.unix_time_at_origin = unix_time_at_origin(protocol_clock_now());
     if (!options.keylog_path.empty()) {
         auto key_log = io::KeyLog::open(options.keylog_path, error);
         if (!key_log) return nullptr;
@@ -207,7 +209,7 @@ Time Interface::now() {
     // where protocol time zero now falls on the wall clock: two reads of
     // clocks the vDSO serves, a few tens of nanoseconds.
     const Time t = protocol_clock_now();
-    device_->set_unix_time_at_origin(read_clock(CLOCK_REALTIME) - t);
+    device_->set_unix_time_at_origin(unix_time_at_origin(t));
     return t;
 }
 
